@@ -1,0 +1,23 @@
+//===- nnc-opt.cpp - MLIR optimizer driver with nnc's dialects ------------===//
+//
+// Upstream dialects and passes plus the nn dialect: the tool every nnc lit test
+// and every failure repro runs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "nnc/InitAllDialects.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::nnc::registerAllNNCDialects(registry);
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "nnc optimizer driver\n", registry));
+}
