@@ -1,0 +1,165 @@
+//===- nnc-compile.cpp - the nnc compiler driver --------------------------===//
+//
+// nnc-compile MODEL.onnx -o OUT --emit=nn [--input-shape NAME=DIMS]... [-O2]
+//
+// Imports an ONNX model, optimizes it and writes the requested form. Exit code
+// 0 on success, 1 on any error (with a message naming the model file and, for
+// node-level problems, the ONNX node and op).
+//
+//===----------------------------------------------------------------------===//
+
+#include "nnc/Importer/ONNX/ONNXImporter.h"
+#include "nnc/InitAllDialects.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace {
+enum class EmitKind { NN };
+enum class OptLevel { O0, O1, O2, O3 };
+
+/// Parses NAME=D0xD1x... into `options`.
+LogicalResult parseInputShape(StringRef spec, nnc::ONNXImportOptions &options) {
+  auto [name, dims] = spec.rsplit('=');
+  if (name.empty() || dims.empty())
+    return failure();
+  SmallVector<int64_t> shape;
+  SmallVector<StringRef> parts;
+  dims.split(parts, 'x');
+  for (StringRef part : parts) {
+    int64_t dim;
+    if (part.getAsInteger(10, dim) || dim < 0)
+      return failure();
+    shape.push_back(dim);
+  }
+  // "NAME=" alone is not allowed; a scalar is written NAME=scalar.
+  if (dims == "scalar")
+    shape.clear();
+  options.inputShapes[name] = shape;
+  return success();
+}
+
+/// The model file and ONNX node a diagnostic location names.
+void describeLocation(Location loc, std::string &file, std::string &node) {
+  loc->walk([&](Location inner) {
+    if (auto fileLoc = dyn_cast<FileLineColLoc>(inner))
+      if (file.empty())
+        file = fileLoc.getFilename().str();
+    if (auto nameLoc = dyn_cast<NameLoc>(inner))
+      if (node.empty())
+        node = nameLoc.getName().str();
+    return WalkResult::advance();
+  });
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  cl::OptionCategory category("nnc-compile options");
+  cl::opt<std::string> inputFile(cl::Positional, cl::Required, cl::desc("<model.onnx>"),
+                                 cl::cat(category));
+  cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
+                                  cl::value_desc("path"), cl::init("-"), cl::cat(category));
+  cl::opt<EmitKind> emit(
+      "emit", cl::desc("What to write"), cl::init(EmitKind::NN),
+      cl::values(clEnumValN(EmitKind::NN, "nn", "the model in the nn dialect (MLIR text)")),
+      cl::cat(category));
+  cl::list<std::string> inputShapes(
+      "input-shape",
+      cl::desc("Static shape for a graph input with dynamic dims: NAME=1x3x224x224 "
+               "(repeatable; NAME=scalar for rank 0)"),
+      cl::value_desc("NAME=DIMS"), cl::cat(category));
+  cl::list<std::string> boundInputs(
+      "bind-input",
+      cl::desc("Fold graph input NAME into a constant read from an ONNX TensorProto file "
+               "(repeatable); specializes models whose shape operands are inputs"),
+      cl::value_desc("NAME=FILE.pb"), cl::cat(category));
+  cl::opt<OptLevel> optLevel(
+      cl::desc("Optimization level"), cl::init(OptLevel::O2),
+      cl::values(clEnumValN(OptLevel::O0, "O0", "no optimization: the imported IR as is"),
+                 clEnumValN(OptLevel::O1, "O1", "fold constants and simplify the graph"),
+                 clEnumValN(OptLevel::O2, "O2", "as -O1 (default)"),
+                 clEnumValN(OptLevel::O3, "O3", "as -O2")),
+      cl::cat(category));
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "nnc-compile: compiles an ONNX model (.onnx, or .onnxtxt in "
+                              "ONNX text syntax)\n");
+
+  nnc::ONNXImportOptions options;
+  for (const std::string &spec : inputShapes)
+    if (failed(parseInputShape(spec, options))) {
+      llvm::errs() << "nnc-compile: error: bad --input-shape '" << spec
+                   << "' (expected NAME=D0xD1x..., e.g. input=1x3x224x224)\n";
+      return 1;
+    }
+  for (const std::string &spec : boundInputs) {
+    auto [name, file] = StringRef(spec).rsplit('=');
+    if (name.empty() || file.empty()) {
+      llvm::errs() << "nnc-compile: error: bad --bind-input '" << spec
+                   << "' (expected NAME=FILE.pb)\n";
+      return 1;
+    }
+    options.boundInputs[name] = file.str();
+  }
+
+  DialectRegistry registry;
+  nnc::registerAllNNCDialects(registry);
+  nnc::registerONNXImporterDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  // One line per diagnostic: "<model file>: error: <message>".
+  ScopedDiagnosticHandler printer(&context, [&](Diagnostic &diag) {
+    std::string file, node;
+    describeLocation(diag.getLocation(), file, node);
+    std::string message = diag.str();
+    if (!node.empty() && message.find("ONNX node") == std::string::npos &&
+        node != file)
+      message += " (ONNX node '" + node + "')";
+    const char *severity = diag.getSeverity() == DiagnosticSeverity::Error     ? "error"
+                           : diag.getSeverity() == DiagnosticSeverity::Warning ? "warning"
+                                                                               : "note";
+    llvm::errs() << (file.empty() ? std::string("nnc-compile") : file) << ": " << severity
+                 << ": " << message << "\n";
+    return success();
+  });
+
+  OwningOpRef<ModuleOp> module = nnc::importONNXModelFile(&context, inputFile, options);
+  if (!module)
+    return 1;
+
+  if (optLevel != OptLevel::O0) {
+    PassManager pm(&context, ModuleOp::getOperationName());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    pm.addPass(createSymbolDCEPass());
+    if (failed(pm.run(*module)))
+      return 1;
+  }
+
+  std::string error;
+  auto output = openOutputFile(outputFile, &error);
+  if (!output) {
+    llvm::errs() << "nnc-compile: error: " << error << "\n";
+    return 1;
+  }
+  switch (emit) {
+  case EmitKind::NN:
+    module->print(output->os(), OpPrintingFlags().elideLargeElementsAttrs(16).elideLargeResourceString());
+    break;
+  }
+  output->keep();
+  return 0;
+}
