@@ -20,6 +20,7 @@
 
 #include <google/protobuf/io/coded_stream.h>
 #include <onnx/defs/parser.h>
+#include <onnx/defs/schema.h>
 
 #include <deque>
 #include <fstream>
@@ -439,6 +440,16 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node, size_t inde
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     return emitError(loc) << "unsupported ONNX op '" << node.op_type() << "' in domain '"
                           << node.domain() << "'";
+  // Below kMinSupportedOpset an op is accepted only if its definition did not
+  // change up to that opset, so the rules (written from opset 7 on) apply.
+  if (opset < kMinSupportedOpset) {
+    const auto *atModel = onnx::OpSchemaRegistry::Schema(node.op_type(), opset);
+    const auto *atMin = onnx::OpSchemaRegistry::Schema(node.op_type(), kMinSupportedOpset);
+    if (!atModel || !atMin || atModel->SinceVersion() != atMin->SinceVersion())
+      return emitError(loc) << "unsupported opset " << opset << " for ONNX op '"
+                            << node.op_type() << "': nnc imports ops as defined from opset "
+                            << kMinSupportedOpset << " on";
+  }
   auto rule = rules.find(node.op_type());
   if (rule == rules.end())
     return emitError(loc) << "unsupported ONNX op '" << node.op_type() << "' (opset " << opset
@@ -655,10 +666,11 @@ OwningOpRef<ModuleOp> mlir::nnc::importONNXModelFile(MLIRContext *context, Strin
   if (opset < 0)
     return emitError(fileLoc) << "the model imports no default-domain (ai.onnx) opset",
            nullptr;
-  if (opset < kMinSupportedOpset || opset > kMaxSupportedOpset)
+  if (opset < 1 || opset > kMaxSupportedOpset)
     return emitError(fileLoc) << "unsupported opset " << opset << " of domain ai.onnx (nnc "
                               << "supports " << kMinSupportedOpset << " to "
-                              << kMaxSupportedOpset << ")",
+                              << kMaxSupportedOpset
+                              << ", and older opsets for ops unchanged since)",
            nullptr;
 
   GraphImporter importer(context, path, opset, options);

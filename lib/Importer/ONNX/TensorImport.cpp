@@ -89,6 +89,13 @@ std::string mlir::nnc::onnx_import::onnxTypeName(int32_t onnxType) {
   if (onnx::TensorProto::DataType_IsValid(onnxType))
     return onnx::TensorProto::DataType_Name(
         static_cast<onnx::TensorProto::DataType>(onnxType));
+  // Types newer than the onnx.proto Debian's libonnx was built from.
+  static const char *const newer[] = {"FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2",
+                                      "FLOAT8E5M2FNUZ", "UINT4", "INT4", "FLOAT4E2M1",
+                                      "FLOAT8E8M0", "UINT2", "INT2", "FLOAT6E2M3",
+                                      "FLOAT6E3M2"};
+  if (onnxType >= 17 && onnxType < 17 + static_cast<int32_t>(std::size(newer)))
+    return newer[onnxType - 17];
   return "data type " + std::to_string(onnxType);
 }
 

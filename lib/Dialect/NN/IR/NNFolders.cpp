@@ -261,6 +261,21 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
       [](const APFloat &a, const APFloat &b) { return a / b; });
 }
 
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  DenseElementsAttr input = smallDense(adaptor.getInput());
+  if (!input)
+    return {};
+  SmallVector<Attribute> out;
+  Type element = input.getElementType();
+  for (Attribute v : input.getValues<Attribute>()) {
+    if (auto f = dyn_cast<FloatAttr>(v))
+      out.push_back(FloatAttr::get(element, -f.getValue()));
+    else
+      out.push_back(IntegerAttr::get(element, -cast<IntegerAttr>(v).getValue()));
+  }
+  return DenseElementsAttr::get(getType(), out);
+}
+
 OpFoldResult EqualOp::fold(FoldAdaptor adaptor) {
   return foldBinary(
       adaptor.getLhs(), adaptor.getRhs(), getType(),

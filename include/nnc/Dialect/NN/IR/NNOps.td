@@ -67,7 +67,10 @@ def NN_ErfOp : NN_UnaryOp<"erf"> { let summary = "Gauss error function (ONNX Erf
 def NN_SqrtOp : NN_UnaryOp<"sqrt"> { let summary = "Square root (ONNX Sqrt)"; }
 def NN_ExpOp : NN_UnaryOp<"exp"> { let summary = "Exponential (ONNX Exp)"; }
 def NN_LogOp : NN_UnaryOp<"log"> { let summary = "Natural logarithm (ONNX Log)"; }
-def NN_NegOp : NN_UnaryOp<"neg", NN_NumericTensor> { let summary = "-x (ONNX Neg)"; }
+def NN_NegOp : NN_UnaryOp<"neg", NN_NumericTensor> {
+  let summary = "-x (ONNX Neg)";
+  let hasFolder = 1;
+}
 def NN_AbsOp : NN_UnaryOp<"abs", NN_NumericTensor> { let summary = "|x| (ONNX Abs)"; }
 def NN_ReciprocalOp : NN_UnaryOp<"reciprocal"> { let summary = "1 / x (ONNX Reciprocal)"; }
 def NN_HardSwishOp : NN_UnaryOp<"hard_swish"> {
@@ -425,8 +428,12 @@ class NN_ReduceOp<string mnemonic, Type operandType = NN_NumericTensor>
 
 def NN_ReduceSumOp : NN_ReduceOp<"reduce_sum"> { let summary = "Sum over axes (ONNX ReduceSum)"; }
 def NN_ReduceMeanOp : NN_ReduceOp<"reduce_mean"> { let summary = "Mean over axes (ONNX ReduceMean)"; }
-def NN_ReduceMaxOp : NN_ReduceOp<"reduce_max"> { let summary = "Maximum over axes (ONNX ReduceMax)"; }
-def NN_ReduceMinOp : NN_ReduceOp<"reduce_min"> { let summary = "Minimum over axes (ONNX ReduceMin)"; }
+def NN_ReduceMaxOp : NN_ReduceOp<"reduce_max", NN_Tensor> {
+  let summary = "Maximum over axes; \"any\" for bool (ONNX ReduceMax)";
+}
+def NN_ReduceMinOp : NN_ReduceOp<"reduce_min", NN_Tensor> {
+  let summary = "Minimum over axes; \"all\" for bool (ONNX ReduceMin)";
+}
 def NN_ReduceProdOp : NN_ReduceOp<"reduce_prod"> { let summary = "Product over axes (ONNX ReduceProd)"; }
 def NN_ReduceL1Op : NN_ReduceOp<"reduce_l1"> { let summary = "Sum of |x| (ONNX ReduceL1)"; }
 def NN_ReduceL2Op : NN_ReduceOp<"reduce_l2"> { let summary = "sqrt(sum(x^2)) (ONNX ReduceL2)"; }
