@@ -93,6 +93,11 @@ int main(int argc, char **argv) {
                  clEnumValN(OptLevel::O2, "O2", "as -O1 (default)"),
                  clEnumValN(OptLevel::O3, "O3", "as -O2")),
       cl::cat(category));
+  cl::opt<bool> elideWeights(
+      "elide-weights",
+      cl::desc("Print large constants as __elided__ (smaller output that nnc-opt cannot read "
+               "back)"),
+      cl::init(false), cl::cat(category));
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,
                               "nnc-compile: compiles an ONNX model (.onnx, or .onnxtxt in "
@@ -156,9 +161,13 @@ int main(int argc, char **argv) {
     return 1;
   }
   switch (emit) {
-  case EmitKind::NN:
-    module->print(output->os(), OpPrintingFlags().elideLargeElementsAttrs(16).elideLargeResourceString());
+  case EmitKind::NN: {
+    OpPrintingFlags flags;
+    if (elideWeights)
+      flags.elideLargeElementsAttrs(16).elideLargeResourceString();
+    module->print(output->os(), flags);
     break;
+  }
   }
   output->keep();
   return 0;

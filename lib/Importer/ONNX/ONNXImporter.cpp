@@ -22,7 +22,7 @@
 #include <onnx/defs/parser.h>
 #include <onnx/defs/schema.h>
 
-#include <deque>
+#include <queue>
 #include <fstream>
 
 using namespace mlir;
@@ -383,7 +383,8 @@ LogicalResult GraphImporter::importNodes(const onnx::GraphProto &graph) {
       if (out.empty())
         continue;
       if (lookup(out) || !producer.try_emplace(out, i).second)
-        return emitError(fileLoc) << "value '" << out << "' is defined twice (again by node '"
+        return emitError(fileLoc) << "value '" << out
+                                  << "' is defined more than once (again by node '"
                                   << nodeName(node, i) << "')";
     }
   size_t n = graph.node_size();
@@ -406,20 +407,21 @@ LogicalResult GraphImporter::importNodes(const onnx::GraphProto &graph) {
       }
     }
   }
-  std::deque<size_t> ready;
+  // Lowest index first: a sorted graph keeps its order, so the IR reads like the model.
+  std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> ready;
   for (size_t i = 0; i < n; ++i)
     if (pending[i] == 0)
-      ready.push_back(i);
+      ready.push(i);
   size_t imported = 0;
   while (!ready.empty()) {
-    size_t i = ready.front();
-    ready.pop_front();
+    size_t i = ready.top();
+    ready.pop();
     if (failed(importNode(graph.node(i), i)))
       return failure();
     ++imported;
     for (size_t user : users[i])
       if (--pending[user] == 0)
-        ready.push_back(user);
+        ready.push(user);
   }
   if (imported != n)
     for (size_t i = 0; i < n; ++i)
@@ -478,9 +480,25 @@ LogicalResult GraphImporter::importMainGraph(const onnx::GraphProto &graph, func
   SmallVector<std::string> argNames;
   llvm::StringSet<> bound;
   for (const auto &input : graph.input()) {
-    // IR < 4 lists initializers among the inputs; they stay constants.
-    if (lookup(input.name()))
+    // IR < 4 lists initializers among the inputs; they stay constants, and
+    // what the input declares must agree with them.
+    if (Value init = lookup(input.name())) {
+      const auto &declared = input.type().tensor_type();
+      auto type = cast<RankedTensorType>(init.getType());
+      bool mismatch = declared.elem_type() != 0 &&
+                      convertElementType(context, declared.elem_type()) != type.getElementType();
+      if (declared.has_shape()) {
+        mismatch |= declared.shape().dim_size() != type.getRank();
+        for (auto [i, dim] : llvm::enumerate(declared.shape().dim()))
+          mismatch |= i < (size_t)type.getRank() && dim.has_dim_value() &&
+                      dim.dim_value() != type.getDimSize(i);
+      }
+      if (mismatch)
+        return emitError(fileLoc) << "graph input '" << input.name()
+                                  << "' does not match the type of its initializer (" << type
+                                  << ")";
       continue;
+    }
     auto file = options.boundInputs.find(input.name());
     if (file != options.boundInputs.end()) {
       bound.insert(input.name());
