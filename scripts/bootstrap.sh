@@ -10,7 +10,7 @@ apt_packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   googletest libgtest-dev ninja-build ccache cmake
-  python3-torch python3-torchvision python3-sklearn python3-onnx
+  python3-torch python3-torchvision python3-sklearn python3-onnx python3-venv
 )
 
 missing=()

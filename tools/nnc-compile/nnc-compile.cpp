@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "nnc/Importer/ONNX/ONNXImporter.h"
+#include "nnc/Dialect/NN/IR/NNOps.h"
 #include "nnc/InitAllDialects.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -19,15 +20,18 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <map>
 
 using namespace mlir;
 namespace cl = llvm::cl;
 
 namespace {
-enum class EmitKind { NN };
+enum class EmitKind { NN, Summary };
 enum class OptLevel { O0, O1, O2, O3 };
 
 /// Parses NAME=D0xD1x... into `options`.
@@ -36,19 +40,50 @@ LogicalResult parseInputShape(StringRef spec, nnc::ONNXImportOptions &options) {
   if (name.empty() || dims.empty())
     return failure();
   SmallVector<int64_t> shape;
-  SmallVector<StringRef> parts;
-  dims.split(parts, 'x');
-  for (StringRef part : parts) {
-    int64_t dim;
-    if (part.getAsInteger(10, dim) || dim < 0)
-      return failure();
-    shape.push_back(dim);
+  if (dims != "scalar") {
+    SmallVector<StringRef> parts;
+    dims.split(parts, 'x');
+    for (StringRef part : parts) {
+      int64_t dim;
+      if (part.getAsInteger(10, dim) || dim < 0)
+        return failure();
+      shape.push_back(dim);
+    }
   }
-  // "NAME=" alone is not allowed; a scalar is written NAME=scalar.
-  if (dims == "scalar")
-    shape.clear();
   options.inputShapes[name] = shape;
   return success();
+}
+
+/// Writes what a user wants to know first about an imported model.
+void printSummary(ModuleOp module, StringRef modelPath, raw_ostream &os) {
+  auto func = *module.getOps<func::FuncOp>().begin();
+  auto describe = [&](StringRef kind, DictionaryAttr attrs, Type type) {
+    auto name = attrs ? attrs.getAs<StringAttr>("nn.name") : StringAttr();
+    os << "  " << kind << " " << (name ? name.getValue() : "?") << ": " << type << "\n";
+  };
+  os << "model " << modelPath << "\n";
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    describe("input ", func.getArgAttrDict(i), func.getArgument(i).getType());
+  for (unsigned i = 0; i < func.getNumResults(); ++i)
+    describe("output", func.getResultAttrDict(i), func.getResultTypes()[i]);
+  std::map<std::string, unsigned> counts;
+  uint64_t weightBytes = 0, weights = 0;
+  func.walk([&](Operation *op) {
+    if (auto constant = dyn_cast<nnc::nn::ConstantOp>(op)) {
+      auto type = constant.getType();
+      unsigned bits = type.getElementType().getIntOrFloatBitWidth();
+      weightBytes += type.getNumElements() * std::max(bits / 8, 1u);
+      ++weights;
+      return;
+    }
+    if (op->getDialect() && op->getDialect()->getNamespace() == "nn")
+      ++counts[op->getName().getStringRef().str()];
+  });
+  os << "  ops:";
+  for (const auto &[name, count] : counts)
+    os << " " << name << " x" << count;
+  os << "\n  constants: " << weights << " (" << llvm::format("%.1f", weightBytes / 1024.0)
+     << " KiB)\n";
 }
 
 /// The model file and ONNX node a diagnostic location names.
@@ -74,7 +109,9 @@ int main(int argc, char **argv) {
                                   cl::value_desc("path"), cl::init("-"), cl::cat(category));
   cl::opt<EmitKind> emit(
       "emit", cl::desc("What to write"), cl::init(EmitKind::NN),
-      cl::values(clEnumValN(EmitKind::NN, "nn", "the model in the nn dialect (MLIR text)")),
+      cl::values(clEnumValN(EmitKind::NN, "nn", "the model in the nn dialect (MLIR text)"),
+                 clEnumValN(EmitKind::Summary, "summary",
+                            "inputs, outputs, op counts and weight size of the nn IR")),
       cl::cat(category));
   cl::list<std::string> inputShapes(
       "input-shape",
@@ -161,6 +198,9 @@ int main(int argc, char **argv) {
     return 1;
   }
   switch (emit) {
+  case EmitKind::Summary:
+    printSummary(*module, inputFile, output->os());
+    break;
   case EmitKind::NN: {
     OpPrintingFlags flags;
     if (elideWeights)
