@@ -162,10 +162,12 @@ FailureOr<ElementsAttr> mlir::nnc::onnx_import::convertTensor(MLIRContext *conte
       return refuse("cannot be mapped");
     ArrayRef<char> bytes((*buffer)->getBufferStart(), (*buffer)->getBufferSize());
     std::optional<AsmResourceBlob> blob;
-    if (bytes.size() > kMaxDenseBytes) {
-      // The blob borrows the mapping and keeps it alive.
+    // The blob borrows the mapping (and keeps it alive) when the data is aligned
+    // for its element type; otherwise makeElements copies it once.
+    if (bytes.size() > kMaxDenseBytes &&
+        reinterpret_cast<uintptr_t>(bytes.data()) % width == 0) {
       std::shared_ptr<llvm::MemoryBuffer> owner(std::move(*buffer));
-      blob = AsmResourceBlob(bytes, /*dataAlignment=*/1,
+      blob = AsmResourceBlob(bytes, /*dataAlignment=*/width,
                              [owner](void *, size_t, size_t) mutable { owner.reset(); },
                              /*dataIsMutable=*/false);
     }
