@@ -36,11 +36,7 @@ LogicalResult importWithFloatAttrs(NodeImporter &node,
   for (auto [name, defaultValue] : attrs)
     named.push_back(
         node.namedAttr(name, node.builder.getF32FloatAttr(node.getFloat(name, defaultValue))));
-  auto result = node.create1<OpTy>({*input}, named);
-  if (failed(result))
-    return failure();
-  node.setResult(0, *result);
-  return success();
+  return node.setSingleResult(node.create1<OpTy>({*input}, named));
 }
 
 /// Max, Min, Sum: a left fold of the binary op over all inputs.
@@ -77,11 +73,7 @@ LogicalResult importMean(NodeImporter &node) {
     return failure();
   auto type = cast<RankedTensorType>(sum->getType());
   Value count = node.scalarConstant(type.getElementType(), node.node.input_size());
-  auto mean = node.create1<nn::DivOp>({*sum, count});
-  if (failed(mean))
-    return failure();
-  node.setResult(0, *mean);
-  return success();
+  return node.setSingleResult(node.create1<nn::DivOp>({*sum, count}));
 }
 
 /// The lowest and highest finite values of an element type, for Clip's defaults.
@@ -122,11 +114,7 @@ LogicalResult importClip(NodeImporter &node) {
       bounds[i] = node.scalarConstant(element, fallback);
     }
   }
-  auto result = node.create1<nn::ClipOp>({*input, bounds[0], bounds[1]});
-  if (failed(result))
-    return failure();
-  node.setResult(0, *result);
-  return success();
+  return node.setSingleResult(node.create1<nn::ClipOp>({*input, bounds[0], bounds[1]}));
 }
 
 LogicalResult importCastTo(NodeImporter &node, Type target) {
@@ -134,11 +122,7 @@ LogicalResult importCastTo(NodeImporter &node, Type target) {
   if (failed(input))
     return failure();
   auto type = RankedTensorType::get(node.inputType(0).getShape(), target);
-  auto result = node.create1<nn::CastOp>({*input}, {}, {type});
-  if (failed(result))
-    return failure();
-  node.setResult(0, *result);
-  return success();
+  return node.setSingleResult(node.create1<nn::CastOp>({*input}, {}, {type}));
 }
 
 LogicalResult importCast(NodeImporter &node) {
@@ -200,25 +184,17 @@ LogicalResult importMod(NodeImporter &node) {
   auto lhs = node.requiredInput(0), rhs = node.requiredInput(1);
   if (failed(lhs) || failed(rhs))
     return failure();
-  auto result = node.create1<nn::ModOp>(
-      {*lhs, *rhs}, {node.namedAttr("fmod", node.builder.getBoolAttr(node.getInt("fmod", 0)))});
-  if (failed(result))
-    return failure();
-  node.setResult(0, *result);
-  return success();
+  return node.setSingleResult(node.create1<nn::ModOp>(
+      {*lhs, *rhs}, {node.namedAttr("fmod", node.builder.getBoolAttr(node.getInt("fmod", 0)))}));
 }
 
 LogicalResult importGelu(NodeImporter &node) {
   auto input = node.requiredInput(0);
   if (failed(input))
     return failure();
-  auto result = node.create1<nn::GeluOp>(
+  return node.setSingleResult(node.create1<nn::GeluOp>(
       {*input}, {node.namedAttr("approximate", node.builder.getStringAttr(
-                                                   node.getString("approximate", "none")))});
-  if (failed(result))
-    return failure();
-  node.setResult(0, *result);
-  return success();
+                                                   node.getString("approximate", "none")))}));
 }
 } // namespace
 

@@ -84,11 +84,7 @@ LogicalResult importConv(NodeImporter &node) {
   SmallVector<Value> operands{*input, *weight};
   if (node.hasInput(2))
     operands.push_back(node.input(2));
-  auto result = node.create1<nn::ConvOp>(operands, attrs);
-  if (failed(result))
-    return failure();
-  node.setResult(0, *result);
-  return success();
+  return node.setSingleResult(node.create1<nn::ConvOp>(operands, attrs));
 }
 
 LogicalResult importConvTranspose(NodeImporter &node) {
@@ -150,11 +146,7 @@ LogicalResult importConvTranspose(NodeImporter &node) {
   SmallVector<Value> operands{*input, *weight};
   if (node.hasInput(2))
     operands.push_back(node.input(2));
-  auto result = node.create1<nn::ConvTransposeOp>(operands, attrs);
-  if (failed(result))
-    return failure();
-  node.setResult(0, *result);
-  return success();
+  return node.setSingleResult(node.create1<nn::ConvTransposeOp>(operands, attrs));
 }
 
 /// MatMul with ONNX's rank-1 promotion: a vector lhs is [1, K], a vector rhs
@@ -279,11 +271,7 @@ LogicalResult importPool(NodeImporter &node, bool isMax) {
   }
   attrs.push_back(node.namedAttr("count_include_pad",
                                  b.getBoolAttr(node.getInt("count_include_pad", 0))));
-  auto result = node.create1<nn::AvgPoolOp>({*input}, attrs);
-  if (failed(result))
-    return failure();
-  node.setResult(0, *result);
-  return success();
+  return node.setSingleResult(node.create1<nn::AvgPoolOp>({*input}, attrs));
 }
 
 /// GlobalAveragePool / GlobalMaxPool are reductions over the spatial dims.
@@ -296,13 +284,9 @@ LogicalResult importGlobalPool(NodeImporter &node) {
   if (rank < 3)
     return node.error() << "expected input of rank >= 3 (got " << rank << ")";
   auto axes = llvm::to_vector(llvm::seq<int64_t>(2, rank));
-  auto result = node.create1<ReduceOp>(
+  return node.setSingleResult(node.create1<ReduceOp>(
       {*input}, {node.namedAttr("axes", node.builder.getDenseI64ArrayAttr(axes)),
-                 node.namedAttr("keepdims", node.builder.getBoolAttr(true))});
-  if (failed(result))
-    return failure();
-  node.setResult(0, *result);
-  return success();
+                 node.namedAttr("keepdims", node.builder.getBoolAttr(true))}));
 }
 
 LogicalResult importLRN(NodeImporter &node) {
@@ -311,15 +295,11 @@ LogicalResult importLRN(NodeImporter &node) {
   if (failed(input) || failed(size))
     return failure();
   OpBuilder &b = node.builder;
-  auto result = node.create1<nn::LRNOp>(
+  return node.setSingleResult(node.create1<nn::LRNOp>(
       {*input}, {node.namedAttr("alpha", b.getF32FloatAttr(node.getFloat("alpha", 1e-4f))),
                  node.namedAttr("beta", b.getF32FloatAttr(node.getFloat("beta", 0.75f))),
                  node.namedAttr("bias", b.getF32FloatAttr(node.getFloat("bias", 1.0f))),
-                 node.namedAttr("size", b.getI64IntegerAttr(*size))});
-  if (failed(result))
-    return failure();
-  node.setResult(0, *result);
-  return success();
+                 node.namedAttr("size", b.getI64IntegerAttr(*size))}));
 }
 
 /// Training-mode BatchNormalization: normalize with the batch statistics and
@@ -387,25 +367,17 @@ LogicalResult importBatchNorm(NodeImporter &node) {
     return importBatchNormTraining(node, in, epsilon);
   if (node.hasOutput(1) || node.hasOutput(2))
     return node.unsupported("BatchNormalization outputs beyond Y in inference mode");
-  auto result = node.create1<nn::BatchNormOp>(
-      in, {node.namedAttr("epsilon", node.builder.getF32FloatAttr(epsilon))});
-  if (failed(result))
-    return failure();
-  node.setResult(0, *result);
-  return success();
+  return node.setSingleResult(node.create1<nn::BatchNormOp>(
+      in, {node.namedAttr("epsilon", node.builder.getF32FloatAttr(epsilon))}));
 }
 
 LogicalResult importInstanceNorm(NodeImporter &node) {
   auto input = node.requiredInput(0), scale = node.requiredInput(1), bias = node.requiredInput(2);
   if (failed(input) || failed(scale) || failed(bias))
     return failure();
-  auto result = node.create1<nn::InstanceNormOp>(
+  return node.setSingleResult(node.create1<nn::InstanceNormOp>(
       {*input, *scale, *bias},
-      {node.namedAttr("epsilon", node.builder.getF32FloatAttr(node.getFloat("epsilon", 1e-5f)))});
-  if (failed(result))
-    return failure();
-  node.setResult(0, *result);
-  return success();
+      {node.namedAttr("epsilon", node.builder.getF32FloatAttr(node.getFloat("epsilon", 1e-5f)))}));
 }
 
 LogicalResult importLayerNorm(NodeImporter &node) {
@@ -436,19 +408,11 @@ LogicalResult importMeanVarianceNorm(NodeImporter &node) {
   int64_t rank = node.inputType(0).getRank();
   SmallVector<int64_t> axes = node.hasAttr("axes") ? node.getInts("axes")
                                                    : SmallVector<int64_t>{0, 2, 3};
-  for (int64_t &axis : axes) {
-    auto normalized = node.normalizeAxis(axis, rank, "axes entry");
-    if (failed(normalized))
-      return failure();
-    axis = *normalized;
-  }
-  llvm::sort(axes);
-  auto result = node.create1<nn::MeanVarianceNormOp>(
-      {*input}, {node.namedAttr("axes", node.builder.getDenseI64ArrayAttr(axes))});
-  if (failed(result))
+  if (failed(node.normalizeAxes(axes, rank)))
     return failure();
-  node.setResult(0, *result);
-  return success();
+  llvm::sort(axes);
+  return node.setSingleResult(node.create1<nn::MeanVarianceNormOp>(
+      {*input}, {node.namedAttr("axes", node.builder.getDenseI64ArrayAttr(axes))}));
 }
 
 /// Softmax, LogSoftmax, Hardmax. Before opset 13 they work on the input

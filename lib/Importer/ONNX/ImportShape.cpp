@@ -15,13 +15,6 @@ using namespace mlir::nnc;
 using namespace mlir::nnc::onnx_import;
 
 namespace {
-LogicalResult setSingle(NodeImporter &node, FailureOr<Value> result) {
-  if (failed(result))
-    return failure();
-  node.setResult(0, *result);
-  return success();
-}
-
 /// Axes from an attribute (before `inputSinceOpset`) or from input `inputIndex`,
 /// normalized against `rank`, sorted, duplicates rejected. `present` tells
 /// whether any axes were given.
@@ -40,12 +33,8 @@ FailureOr<SmallVector<int64_t>> readAxes(NodeImporter &node, int64_t inputSinceO
       axes = *values;
     }
   }
-  for (int64_t &axis : axes) {
-    auto normalized = node.normalizeAxis(axis, rank, "axes entry");
-    if (failed(normalized))
-      return failure();
-    axis = *normalized;
-  }
+  if (failed(node.normalizeAxes(axes, rank)))
+    return failure();
   llvm::sort(axes);
   if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
     return node.error() << "expected unique axes";
@@ -91,7 +80,7 @@ LogicalResult importReshape(NodeImporter &node) {
                           << " elements do not divide by " << known;
     shape[inferIndex] = type.getNumElements() / known;
   }
-  return setSingle(node, node.reshape(*input, shape));
+  return node.setSingleResult(node.reshape(*input, shape));
 }
 
 LogicalResult importFlatten(NodeImporter &node) {
@@ -109,7 +98,7 @@ LogicalResult importFlatten(NodeImporter &node) {
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < rank; ++d)
     (d < axis ? outer : inner) *= type.getDimSize(d);
-  return setSingle(node, node.reshape(*input, {outer, inner}));
+  return node.setSingleResult(node.reshape(*input, {outer, inner}));
 }
 
 LogicalResult importSqueeze(NodeImporter &node) {
@@ -129,7 +118,7 @@ LogicalResult importSqueeze(NodeImporter &node) {
     if (!(listed || (!present && type.getDimSize(d) == 1)))
       shape.push_back(type.getDimSize(d));
   }
-  return setSingle(node, node.reshape(*input, shape));
+  return node.setSingleResult(node.reshape(*input, shape));
 }
 
 LogicalResult importUnsqueeze(NodeImporter &node) {
@@ -137,31 +126,27 @@ LogicalResult importUnsqueeze(NodeImporter &node) {
   if (failed(input))
     return failure();
   auto type = node.inputType(0);
-  SmallVector<int64_t> raw;
+  SmallVector<int64_t> axes;
   if (node.opset < 13) {
-    raw = node.getInts("axes");
+    axes = node.getInts("axes");
   } else {
     auto given = node.constantInts(1);
     if (failed(given))
       return failure();
-    raw = *given;
+    axes = *given;
   }
-  int64_t outRank = type.getRank() + raw.size();
-  SmallVector<int64_t> axes;
-  for (int64_t axis : raw) {
-    auto normalized = node.normalizeAxis(axis, outRank, "axes entry");
-    if (failed(normalized))
-      return failure();
-    axes.push_back(*normalized);
-  }
+  // Axes index the result, which has one new dim per axis.
+  int64_t outRank = type.getRank() + axes.size();
+  if (failed(node.normalizeAxes(axes, outRank)))
+    return failure();
+  llvm::sort(axes);
+  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+    return node.error() << "expected unique axes";
   SmallVector<int64_t> shape;
   auto dims = type.getShape().begin();
   for (int64_t d = 0; d < outRank; ++d)
     shape.push_back(llvm::is_contained(axes, d) ? 1 : *dims++);
-  if (llvm::count_if(shape, [](int64_t) { return true; }) != outRank ||
-      dims != type.getShape().end())
-    return node.error() << "expected unique axes";
-  return setSingle(node, node.reshape(*input, shape));
+  return node.setSingleResult(node.reshape(*input, shape));
 }
 
 LogicalResult importTranspose(NodeImporter &node) {
@@ -172,7 +157,7 @@ LogicalResult importTranspose(NodeImporter &node) {
   SmallVector<int64_t> perm = node.getInts("perm");
   if (!node.hasAttr("perm"))
     perm = llvm::to_vector(llvm::reverse(llvm::seq<int64_t>(0, rank)));
-  return setSingle(node, node.transpose(*input, perm));
+  return node.setSingleResult(node.transpose(*input, perm));
 }
 
 LogicalResult importConcat(NodeImporter &node) {
@@ -193,7 +178,7 @@ LogicalResult importConcat(NodeImporter &node) {
   auto axis = node.normalizeAxis(*attrAxis, cast<RankedTensorType>(inputs[0].getType()).getRank());
   if (failed(axis))
     return failure();
-  return setSingle(node, node.create1<nn::ConcatOp>(
+  return node.setSingleResult(node.create1<nn::ConcatOp>(
                              inputs, {node.namedAttr("axis", node.builder.getI64IntegerAttr(*axis))}));
 }
 
@@ -308,7 +293,7 @@ LogicalResult importSlice(NodeImporter &node) {
     allSteps[*axis] = step;
   }
   OpBuilder &b = node.builder;
-  return setSingle(node, node.create1<nn::SliceOp>(
+  return node.setSingleResult(node.create1<nn::SliceOp>(
                              {*input}, {node.namedAttr("starts", b.getDenseI64ArrayAttr(allStarts)),
                                         node.namedAttr("ends", b.getDenseI64ArrayAttr(allEnds)),
                                         node.namedAttr("steps", b.getDenseI64ArrayAttr(allSteps))}));
@@ -322,7 +307,7 @@ LogicalResult importGatherLike(NodeImporter &node) {
   auto axis = node.normalizeAxis(node.getInt("axis", 0), node.inputType(0).getRank());
   if (failed(axis))
     return failure();
-  return setSingle(node, node.create1<OpTy>({*input, *indices},
+  return node.setSingleResult(node.create1<OpTy>({*input, *indices},
                                             {node.namedAttr("axis", node.builder.getI64IntegerAttr(*axis))}));
 }
 
@@ -357,7 +342,7 @@ LogicalResult importExpand(NodeImporter &node) {
   auto result = nn::broadcastShapes(type.getShape(), *shape);
   if (failed(result))
     return node.error() << "cannot broadcast the input to the requested shape";
-  return setSingle(node, node.create1<nn::ExpandOp>(
+  return node.setSingleResult(node.create1<nn::ExpandOp>(
                              {*input}, {}, {RankedTensorType::get(*result, type.getElementType())}));
 }
 
@@ -366,7 +351,7 @@ LogicalResult importTile(NodeImporter &node) {
   auto repeats = node.constantInts(1);
   if (failed(input) || failed(repeats))
     return failure();
-  return setSingle(node, node.create1<nn::TileOp>(
+  return node.setSingleResult(node.create1<nn::TileOp>(
                              {*input}, {node.namedAttr("repeats", node.builder.getDenseI64ArrayAttr(*repeats))}));
 }
 
@@ -419,7 +404,7 @@ LogicalResult importPad(NodeImporter &node) {
   if ((int64_t)pads.size() != 2 * rank)
     return node.error() << "expected " << 2 * rank << " pads (got " << pads.size() << ")";
   OpBuilder &b = node.builder;
-  return setSingle(node, node.create1<nn::PadOp>(
+  return node.setSingleResult(node.create1<nn::PadOp>(
                              {*input, value}, {node.namedAttr("pads", b.getDenseI64ArrayAttr(pads)),
                                                node.namedAttr("mode", b.getStringAttr(mode))}));
 }
@@ -537,7 +522,7 @@ LogicalResult importReduce(NodeImporter &node, int64_t axesInputSince) {
     *axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
   }
   OpBuilder &b = node.builder;
-  return setSingle(node, node.create1<OpTy>(
+  return node.setSingleResult(node.create1<OpTy>(
                              {*input}, {node.namedAttr("axes", b.getDenseI64ArrayAttr(*axes)),
                                         node.namedAttr("keepdims", b.getBoolAttr(node.getInt("keepdims", 1)))}));
 }
@@ -551,7 +536,7 @@ LogicalResult importArgReduce(NodeImporter &node) {
   if (failed(axis))
     return failure();
   OpBuilder &b = node.builder;
-  return setSingle(node, node.create1<OpTy>(
+  return node.setSingleResult(node.create1<OpTy>(
                              {*input}, {node.namedAttr("axis", b.getI64IntegerAttr(*axis)),
                                         node.namedAttr("keepdims", b.getBoolAttr(node.getInt("keepdims", 1))),
                                         node.namedAttr("select_last_index",
@@ -596,12 +581,8 @@ LogicalResult importResize(NodeImporter &node) {
   SmallVector<int64_t> axes = node.getInts("axes");
   if (axes.empty())
     axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
-  for (int64_t &axis : axes) {
-    auto normalized = node.normalizeAxis(axis, rank, "axes entry");
-    if (failed(normalized))
-      return failure();
-    axis = *normalized;
-  }
+  if (failed(node.normalizeAxes(axes, rank)))
+    return failure();
   // Expand per-axis values to all dims.
   SmallVector<double> allScales(rank, 1.0), allRoi;
   SmallVector<int64_t> outShape(type.getShape());
@@ -670,7 +651,7 @@ LogicalResult importResize(NodeImporter &node) {
       node.namedAttr("extrapolation_value",
                      b.getF32FloatAttr(node.getFloat("extrapolation_value", 0.0f))),
       node.namedAttr("antialias", b.getBoolAttr(node.getInt("antialias", 0)))};
-  return setSingle(node, node.create1<nn::ResizeOp>(
+  return node.setSingleResult(node.create1<nn::ResizeOp>(
                              {*input}, attrs, {RankedTensorType::get(outShape, type.getElementType())}));
 }
 
@@ -680,7 +661,7 @@ LogicalResult importDepthToSpace(NodeImporter &node) {
   if (failed(input) || failed(blocksize))
     return failure();
   OpBuilder &b = node.builder;
-  return setSingle(node, node.create1<nn::DepthToSpaceOp>(
+  return node.setSingleResult(node.create1<nn::DepthToSpaceOp>(
                              {*input}, {node.namedAttr("blocksize", b.getI64IntegerAttr(*blocksize)),
                                         node.namedAttr("mode", b.getStringAttr(node.getString("mode", "DCR")))}));
 }
@@ -690,7 +671,7 @@ LogicalResult importSpaceToDepth(NodeImporter &node) {
   auto blocksize = node.requireInt("blocksize");
   if (failed(input) || failed(blocksize))
     return failure();
-  return setSingle(node, node.create1<nn::SpaceToDepthOp>(
+  return node.setSingleResult(node.create1<nn::SpaceToDepthOp>(
                              {*input}, {node.namedAttr("blocksize", node.builder.getI64IntegerAttr(*blocksize))}));
 }
 } // namespace

@@ -88,6 +88,8 @@ public:
   bool hasOutput(int i) const;
   /// Binds output `i` (if requested) to `value`.
   void setResult(int i, Value value);
+  /// Binds output 0 to `result` unless building it failed.
+  LogicalResult setSingleResult(FailureOr<Value> result);
   /// Binds outputs 0..n-1 to `values`; more requested outputs than values is
   /// an error.
   LogicalResult setResults(ValueRange values);
@@ -100,6 +102,8 @@ public:
 
   /// Normalizes an axis in [-rank, rank) to [0, rank), or reports it.
   FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank, StringRef name = "axis");
+  /// Normalizes every entry of `axes` in place (see normalizeAxis).
+  LogicalResult normalizeAxes(MutableArrayRef<int64_t> axes, int64_t rank);
 
   //===--- Building ops ---------------------------------------------------===//
 

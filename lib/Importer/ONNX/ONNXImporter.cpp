@@ -205,6 +205,13 @@ void NodeImporter::setResult(int i, Value value) {
     graph.define(node.output(i), value);
 }
 
+LogicalResult NodeImporter::setSingleResult(FailureOr<Value> result) {
+  if (failed(result))
+    return failure();
+  setResult(0, *result);
+  return success();
+}
+
 LogicalResult NodeImporter::setResults(ValueRange values) {
   for (int i = values.size(); i < node.output_size(); ++i)
     if (hasOutput(i))
@@ -227,6 +234,16 @@ FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank, Strin
     return error() << "expected " << name << " (" << axis << ") to be in [" << -rank << ", "
                    << rank << ")";
   return axis < 0 ? axis + rank : axis;
+}
+
+LogicalResult NodeImporter::normalizeAxes(MutableArrayRef<int64_t> axes, int64_t rank) {
+  for (int64_t &axis : axes) {
+    auto normalized = normalizeAxis(axis, rank, "axes entry");
+    if (failed(normalized))
+      return failure();
+    axis = *normalized;
+  }
+  return success();
 }
 
 FailureOr<SmallVector<Value>> NodeImporter::finishOp(OperationState &state) {
