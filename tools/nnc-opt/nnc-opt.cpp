@@ -10,10 +10,12 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "nnc/Conversion/Passes.h"
 #include "nnc/InitAllDialects.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  mlir::nnc::registerNNCConversionPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

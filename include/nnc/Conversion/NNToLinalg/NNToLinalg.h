@@ -1,0 +1,27 @@
+//===- NNToLinalg.h - nn -> linalg/tensor/arith/math patterns ---*- C++ -*-===//
+
+#ifndef NNC_CONVERSION_NNTOLINALG_NNTOLINALG_H
+#define NNC_CONVERSION_NNTOLINALG_NNTOLINALG_H
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::nnc {
+
+/// Elementwise, comparison, cast and select ops (Elementwise.cpp).
+void populateNNElementwiseToLinalgPatterns(RewritePatternSet &patterns);
+/// matmul and convolutions (Contraction.cpp).
+void populateNNContractionToLinalgPatterns(RewritePatternSet &patterns);
+/// Pooling (Pool.cpp).
+void populateNNPoolToLinalgPatterns(RewritePatternSet &patterns);
+/// Reductions, softmax and normalizations (Reduction.cpp).
+void populateNNReductionToLinalgPatterns(RewritePatternSet &patterns);
+/// Constants, reshapes, transposes, slicing, gathering, padding (DataMovement.cpp).
+void populateNNDataMovementToLinalgPatterns(RewritePatternSet &patterns);
+
+/// All of the above.
+void populateNNToLinalgConversionPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::nnc
+
+#endif // NNC_CONVERSION_NNTOLINALG_NNTOLINALG_H

@@ -1,0 +1,156 @@
+//===- Contraction.cpp - matmul and convolution -> linalg.generic ----------===//
+//
+// Contractions are written as linalg.generic with explicit reduction loops, in
+// the most general form (broadcast batch dims; N-d, grouped, strided, dilated
+// convolutions). The CPU strategy specializes them later; this form is the
+// reference lowering every case goes through correctly.
+//
+//===----------------------------------------------------------------------===//
+
+#include "StructuredBuilders.h"
+
+#include "nnc/Conversion/NNToLinalg/NNToLinalg.h"
+#include "nnc/Dialect/NN/IR/NNOps.h"
+
+using namespace mlir;
+using namespace mlir::nnc;
+using namespace mlir::nnc::lowering;
+
+namespace {
+/// A zero-filled accumulator of `type`.
+Value zeros(OpBuilder &b, Location loc, RankedTensorType type) {
+  return filledTensor(b, loc, type, scalarConstant(b, loc, type.getElementType(), 0));
+}
+
+Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
+  return createAdd(b, loc, args[2], createMul(b, loc, args[0], args[1]));
+}
+
+struct MatMulToGeneric : OpRewritePattern<nn::MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::MatMulOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto resultType = op.getType();
+    int64_t rank = resultType.getRank(), batchRank = rank - 2;
+    // Loops: batch..., m, n, k.
+    int64_t numLoops = rank + 1;
+    AffineExpr m = getAffineDimExpr(batchRank, context);
+    AffineExpr n = getAffineDimExpr(batchRank + 1, context);
+    AffineExpr k = getAffineDimExpr(batchRank + 2, context);
+    ArrayRef<int64_t> batchShape = resultType.getShape().drop_back(2);
+    auto operandMap = [&](Value operand, AffineExpr row, AffineExpr col) {
+      ArrayRef<int64_t> shape = cast<RankedTensorType>(operand.getType()).getShape();
+      AffineMap batch = broadcastMap(context, shape.drop_back(2), batchShape);
+      SmallVector<AffineExpr> exprs(batch.getResults());
+      exprs.append({row, col});
+      return AffineMap::get(numLoops, 0, exprs, context);
+    };
+    SmallVector<AffineExpr> outExprs;
+    for (int64_t d = 0; d < batchRank; ++d)
+      outExprs.push_back(getAffineDimExpr(d, context));
+    outExprs.append({m, n});
+    SmallVector<AffineMap> maps{operandMap(op.getLhs(), m, k), operandMap(op.getRhs(), k, n),
+                                AffineMap::get(numLoops, 0, outExprs, context)};
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, resultType, ValueRange{op.getLhs(), op.getRhs()},
+        zeros(rewriter, loc, resultType), maps, iterators,
+        [](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(b, l, multiplyAccumulate(b, l, args));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// Adds a per-channel bias (dim 1) to `value`.
+Value addChannelBias(OpBuilder &b, Location loc, Value value, Value bias) {
+  auto type = cast<RankedTensorType>(value.getType());
+  MLIRContext *context = b.getContext();
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(type.getRank()),
+                              AffineMap::get(type.getRank(), 0,
+                                             getAffineDimExpr(1, context), context),
+                              b.getMultiDimIdentityMap(type.getRank())};
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  SmallVector<utils::IteratorType> iterators(type.getRank(), utils::IteratorType::parallel);
+  return linalg::GenericOp::create(b, loc, type, ValueRange{value, bias}, init, maps, iterators,
+                                   [](OpBuilder &nb, Location l, ValueRange args) {
+                                     linalg::YieldOp::create(
+                                         nb, l, createAdd(nb, l, args[0], args[1]));
+                                   })
+      .getResult(0);
+}
+
+struct ConvToGeneric : OpRewritePattern<nn::ConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::ConvOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto inType = op.getInput().getType();
+    auto wType = op.getWeight().getType();
+    auto resultType = op.getType();
+    Type element = resultType.getElementType();
+    int64_t spatial = inType.getRank() - 2;
+    int64_t group = op.getGroup();
+    int64_t batch = inType.getDimSize(0), channels = inType.getDimSize(1);
+    int64_t filters = wType.getDimSize(0);
+    int64_t cPerGroup = channels / group, fPerGroup = filters / group;
+    ArrayRef<int64_t> pads = op.getPads();
+
+    // Input [N, C, S...] padded and viewed as [N, G, C/G, S'...].
+    SmallVector<int64_t> low(2, 0), high(2, 0);
+    low.append(pads.begin(), pads.begin() + spatial);
+    high.append(pads.begin() + spatial, pads.end());
+    Value input = padTensor(rewriter, loc, op.getInput(), low, high,
+                            scalarConstant(rewriter, loc, element, 0));
+    auto paddedShape = cast<RankedTensorType>(input.getType()).getShape();
+    SmallVector<int64_t> groupedIn{batch, group, cPerGroup};
+    groupedIn.append(paddedShape.begin() + 2, paddedShape.end());
+    input = reshapeTensor(rewriter, loc, input, RankedTensorType::get(groupedIn, element));
+    // Weight [F, C/G, K...] viewed as [G, F/G, C/G, K...].
+    SmallVector<int64_t> groupedW{group, fPerGroup, cPerGroup};
+    groupedW.append(wType.getShape().begin() + 2, wType.getShape().end());
+    Value weight = reshapeTensor(rewriter, loc, op.getWeight(),
+                                 RankedTensorType::get(groupedW, element));
+    // Output [N, G, F/G, O...].
+    SmallVector<int64_t> groupedOut{batch, group, fPerGroup};
+    groupedOut.append(resultType.getShape().begin() + 2, resultType.getShape().end());
+    auto groupedOutType = RankedTensorType::get(groupedOut, element);
+
+    // Loops: n, g, f, o_1..o_s (parallel), c, k_1..k_s (reduction).
+    int64_t numLoops = 3 + spatial + 1 + spatial;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+    AffineExpr n = d(0), g = d(1), f = d(2), c = d(3 + spatial);
+    SmallVector<AffineExpr> inExprs{n, g, c}, wExprs{g, f, c}, outExprs{n, g, f};
+    for (int64_t i = 0; i < spatial; ++i) {
+      AffineExpr o = d(3 + i), k = d(4 + spatial + i);
+      inExprs.push_back(o * op.getStrides()[i] + k * op.getDilations()[i]);
+      wExprs.push_back(k);
+      outExprs.push_back(o);
+    }
+    SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inExprs, context),
+                                AffineMap::get(numLoops, 0, wExprs, context),
+                                AffineMap::get(numLoops, 0, outExprs, context)};
+    SmallVector<utils::IteratorType> iterators(3 + spatial, utils::IteratorType::parallel);
+    iterators.append(1 + spatial, utils::IteratorType::reduction);
+    Value result = linalg::GenericOp::create(
+                       rewriter, loc, groupedOutType, ValueRange{input, weight},
+                       zeros(rewriter, loc, groupedOutType), maps, iterators,
+                       [](OpBuilder &b, Location l, ValueRange args) {
+                         linalg::YieldOp::create(b, l, multiplyAccumulate(b, l, args));
+                       })
+                       .getResult(0);
+    result = reshapeTensor(rewriter, loc, result, resultType);
+    if (op.getBias())
+      result = addChannelBias(rewriter, loc, result, op.getBias());
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+} // namespace
+
+void mlir::nnc::populateNNContractionToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<MatMulToGeneric, ConvToGeneric>(patterns.getContext());
+}

@@ -1,0 +1,263 @@
+//===- DataMovement.cpp - constants, reshapes, slicing, gathers -> tensor --===//
+
+#include "StructuredBuilders.h"
+
+#include "nnc/Conversion/NNToLinalg/NNToLinalg.h"
+#include "nnc/Dialect/NN/IR/NNOps.h"
+
+using namespace mlir;
+using namespace mlir::nnc;
+using namespace mlir::nnc::lowering;
+
+namespace {
+struct ConstantToArith : OpRewritePattern<nn::ConstantOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::ConstantOp op, PatternRewriter &rewriter) const override {
+    auto value = dyn_cast<TypedAttr>(op.getValue());
+    if (!value)
+      return rewriter.notifyMatchFailure(op, "constant value is not a typed attribute");
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value);
+    return success();
+  }
+};
+
+struct ReshapeToTensor : OpRewritePattern<nn::ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::ReshapeOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, reshapeTensor(rewriter, op.getLoc(), op.getInput(), op.getType()));
+    return success();
+  }
+};
+
+struct TransposeToLinalg : OpRewritePattern<nn::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::TransposeOp op, PatternRewriter &rewriter) const override {
+    auto type = op.getType();
+    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
+                                         type.getElementType());
+    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(), op.getInput(),
+                                                       init, op.getPerm())
+                               ->getResult(0));
+    return success();
+  }
+};
+
+/// Offsets, sizes and unit strides of a slice that covers `shape` at `offset`
+/// along `axis`.
+void sliceAlong(OpBuilder &b, ArrayRef<int64_t> shape, int64_t axis, int64_t offset,
+                SmallVectorImpl<OpFoldResult> &offsets, SmallVectorImpl<OpFoldResult> &sizes,
+                SmallVectorImpl<OpFoldResult> &strides) {
+  for (auto [d, size] : llvm::enumerate(shape)) {
+    offsets.push_back(b.getIndexAttr(static_cast<int64_t>(d) == axis ? offset : 0));
+    sizes.push_back(b.getIndexAttr(size));
+    strides.push_back(b.getIndexAttr(1));
+  }
+}
+
+struct ConcatToInsertSlices : OpRewritePattern<nn::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::ConcatOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    Value result = tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType());
+    int64_t offset = 0, axis = op.getAxis();
+    for (Value input : op.getInputs()) {
+      ArrayRef<int64_t> shape = cast<RankedTensorType>(input.getType()).getShape();
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      sliceAlong(rewriter, shape, axis, offset, offsets, sizes, strides);
+      result = tensor::InsertSliceOp::create(rewriter, loc, input, result, offsets, sizes, strides);
+      offset += shape[axis];
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct SplitToExtractSlices : OpRewritePattern<nn::SplitOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::SplitOp op, PatternRewriter &rewriter) const override {
+    SmallVector<Value> pieces;
+    int64_t offset = 0, axis = op.getAxis();
+    for (Value result : op.getResults()) {
+      auto type = cast<RankedTensorType>(result.getType());
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      sliceAlong(rewriter, type.getShape(), axis, offset, offsets, sizes, strides);
+      pieces.push_back(tensor::ExtractSliceOp::create(rewriter, op.getLoc(), type, op.getInput(),
+                                                      offsets, sizes, strides));
+      offset += type.getDimSize(axis);
+    }
+    rewriter.replaceOp(op, pieces);
+    return success();
+  }
+};
+
+/// A generic over the result of `type` whose element at index i is
+/// `input[sourceIndex(i)]`; `extraInputs` are read elementwise at the maps given.
+Value gatherGeneric(OpBuilder &b, Location loc, RankedTensorType type, Value input,
+                    ValueRange extraInputs, ArrayRef<AffineMap> extraMaps,
+                    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange indices,
+                                                    ValueRange extras)>
+                        sourceIndex) {
+  SmallVector<AffineMap> maps(extraMaps);
+  maps.push_back(b.getMultiDimIdentityMap(type.getRank()));
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  SmallVector<utils::IteratorType> iterators(type.getRank(), utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, type, extraInputs, init, maps, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               SmallVector<Value> indices;
+               for (int64_t d = 0; d < type.getRank(); ++d)
+                 indices.push_back(linalg::IndexOp::create(nb, l, d));
+               SmallVector<Value> source = sourceIndex(nb, l, indices, args.drop_back());
+               linalg::YieldOp::create(nb, l, tensor::ExtractOp::create(nb, l, input, source)
+                                                  .getResult());
+             })
+      .getResult(0);
+}
+
+Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+struct SliceToTensor : OpRewritePattern<nn::SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::SliceOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    ArrayRef<int64_t> starts = op.getStarts(), steps = op.getSteps();
+    if (llvm::all_of(steps, [](int64_t s) { return s > 0; })) {
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      for (int64_t d = 0; d < type.getRank(); ++d) {
+        offsets.push_back(rewriter.getIndexAttr(starts[d]));
+        sizes.push_back(rewriter.getIndexAttr(type.getDimSize(d)));
+        strides.push_back(rewriter.getIndexAttr(steps[d]));
+      }
+      rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(op, type, op.getInput(), offsets,
+                                                          sizes, strides);
+      return success();
+    }
+    // Negative steps: input index = start + i * step.
+    rewriter.replaceOp(op, gatherGeneric(rewriter, loc, type, op.getInput(), {}, {},
+                                         [&](OpBuilder &b, Location l, ValueRange idx,
+                                             ValueRange) {
+                                           SmallVector<Value> source;
+                                           for (auto [d, i] : llvm::enumerate(idx))
+                                             source.push_back(arith::AddIOp::create(
+                                                 b, l, indexConstant(b, l, starts[d]),
+                                                 arith::MulIOp::create(
+                                                     b, l, i, indexConstant(b, l, steps[d]))));
+                                           return source;
+                                         }));
+    return success();
+  }
+};
+
+struct GatherToGeneric : OpRewritePattern<nn::GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::GatherOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto type = op.getType();
+    int64_t axis = op.getAxis();
+    auto indicesType = op.getIndices().getType();
+    int64_t q = indicesType.getRank();
+    int64_t dimSize = op.getInput().getType().getDimSize(axis);
+    SmallVector<AffineExpr> indexExprs;
+    for (int64_t i = 0; i < q; ++i)
+      indexExprs.push_back(getAffineDimExpr(axis + i, context));
+    AffineMap indexMap = AffineMap::get(type.getRank(), 0, indexExprs, context);
+    rewriter.replaceOp(
+        op, gatherGeneric(rewriter, loc, type, op.getInput(), op.getIndices(), indexMap,
+                          [&](OpBuilder &b, Location l, ValueRange idx, ValueRange extras) {
+                            // Negative indices count from the end.
+                            Value raw = arith::IndexCastOp::create(b, l, b.getIndexType(),
+                                                                   extras[0]);
+                            Value isNegative = arith::CmpIOp::create(
+                                b, l, arith::CmpIPredicate::slt, raw, indexConstant(b, l, 0));
+                            Value wrapped =
+                                arith::AddIOp::create(b, l, raw, indexConstant(b, l, dimSize));
+                            Value index = arith::SelectOp::create(b, l, isNegative, wrapped, raw);
+                            SmallVector<Value> source(idx.begin(), idx.begin() + axis);
+                            source.push_back(index);
+                            source.append(idx.begin() + axis + q, idx.end());
+                            return source;
+                          }));
+    return success();
+  }
+};
+
+struct ExpandToGeneric : OpRewritePattern<nn::ExpandOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::ExpandOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(), op.getInput(),
+                                            [](OpBuilder &, Location, ValueRange a) {
+                                              return a[0];
+                                            }));
+    return success();
+  }
+};
+
+struct TileToGeneric : OpRewritePattern<nn::TileOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::TileOp op, PatternRewriter &rewriter) const override {
+    MLIRContext *context = rewriter.getContext();
+    auto type = op.getType();
+    auto inType = op.getInput().getType();
+    if (type.getNumElements() == 0)
+      return rewriter.notifyMatchFailure(op, "empty result");
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      exprs.push_back(getAffineDimExpr(d, context) % inType.getDimSize(d));
+    SmallVector<AffineMap> maps{AffineMap::get(type.getRank(), 0, exprs, context),
+                                rewriter.getMultiDimIdentityMap(type.getRank())};
+    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
+                                         type.getElementType());
+    SmallVector<utils::IteratorType> iterators(type.getRank(), utils::IteratorType::parallel);
+    rewriter.replaceOp(op, linalg::GenericOp::create(
+                               rewriter, op.getLoc(), type, op.getInput(), init, maps, iterators,
+                               [](OpBuilder &b, Location l, ValueRange args) {
+                                 linalg::YieldOp::create(b, l, args[0]);
+                               })
+                               .getResult(0));
+    return success();
+  }
+};
+
+struct PadToTensor : OpRewritePattern<nn::PadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::PadOp op, PatternRewriter &rewriter) const override {
+    if (op.getMode() != "constant")
+      return rewriter.notifyMatchFailure(op, "only constant padding is lowered yet");
+    Location loc = op.getLoc();
+    auto inType = op.getInput().getType();
+    int64_t rank = inType.getRank();
+    ArrayRef<int64_t> pads = op.getPads();
+    // Negative pads crop first.
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    SmallVector<int64_t> cropped, low, high;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t begin = std::max<int64_t>(0, -pads[d]), end = std::max<int64_t>(0, -pads[d + rank]);
+      cropped.push_back(inType.getDimSize(d) - begin - end);
+      offsets.push_back(rewriter.getIndexAttr(begin));
+      sizes.push_back(rewriter.getIndexAttr(cropped.back()));
+      strides.push_back(rewriter.getIndexAttr(1));
+      low.push_back(std::max<int64_t>(0, pads[d]));
+      high.push_back(std::max<int64_t>(0, pads[d + rank]));
+    }
+    Value input = op.getInput();
+    if (ArrayRef<int64_t>(cropped) != inType.getShape())
+      input = tensor::ExtractSliceOp::create(
+          rewriter, loc, RankedTensorType::get(cropped, inType.getElementType()), input, offsets,
+          sizes, strides);
+    Value value = tensor::ExtractOp::create(rewriter, loc, op.getValue(), ValueRange{});
+    rewriter.replaceOp(op, padTensor(rewriter, loc, input, low, high, value));
+    return success();
+  }
+};
+} // namespace
+
+void mlir::nnc::populateNNDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<ConstantToArith, ReshapeToTensor, TransposeToLinalg, ConcatToInsertSlices,
+               SplitToExtractSlices, SliceToTensor, GatherToGeneric, ExpandToGeneric,
+               TileToGeneric, PadToTensor>(patterns.getContext());
+}

@@ -1,0 +1,328 @@
+//===- Reduction.cpp - reductions, softmax and normalizations -> linalg ----===//
+
+#include "StructuredBuilders.h"
+
+#include "nnc/Conversion/NNToLinalg/NNToLinalg.h"
+#include "nnc/Dialect/NN/IR/NNOps.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::nnc;
+using namespace mlir::nnc::lowering;
+
+namespace {
+using CombineFn = function_ref<Value(OpBuilder &, Location, Value, Value)>;
+using MapFn = function_ref<Value(OpBuilder &, Location, Value)>;
+
+/// Reduces `input` over sorted `axes`: each element goes through `pre` (if
+/// given) and into `combine` with an accumulator starting at `init`. The result
+/// keeps the reduced dims as size 1 when `keepdims`.
+Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes, bool keepdims,
+             Value init, CombineFn combine, MapFn pre = nullptr) {
+  auto type = cast<RankedTensorType>(input.getType());
+  MLIRContext *context = b.getContext();
+  SmallVector<int64_t> reducedShape, keptShape;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    bool reduced = llvm::is_contained(axes, d);
+    iterators.push_back(reduced ? utils::IteratorType::reduction
+                                : utils::IteratorType::parallel);
+    keptShape.push_back(reduced ? 1 : type.getDimSize(d));
+    if (!reduced) {
+      reducedShape.push_back(type.getDimSize(d));
+      outExprs.push_back(getAffineDimExpr(d, context));
+    }
+  }
+  auto reducedType = RankedTensorType::get(reducedShape, type.getElementType());
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(type.getRank()),
+                              AffineMap::get(type.getRank(), 0, outExprs, context)};
+  Value result = linalg::GenericOp::create(
+                     b, loc, reducedType, input, filledTensor(b, loc, reducedType, init), maps,
+                     iterators,
+                     [&](OpBuilder &nb, Location l, ValueRange args) {
+                       Value x = pre ? pre(nb, l, args[0]) : args[0];
+                       linalg::YieldOp::create(nb, l, combine(nb, l, args[1], x));
+                     })
+                     .getResult(0);
+  if (!keepdims)
+    return result;
+  return reshapeTensor(b, loc, result, RankedTensorType::get(keptShape, type.getElementType()));
+}
+
+Value addCombine(OpBuilder &b, Location loc, Value acc, Value x) { return createAdd(b, loc, acc, x); }
+Value maxCombine(OpBuilder &b, Location loc, Value acc, Value x) { return createMax(b, loc, acc, x); }
+Value minCombine(OpBuilder &b, Location loc, Value acc, Value x) {
+  if (isa<FloatType>(x.getType()))
+    return arith::MinimumFOp::create(b, loc, acc, x);
+  if (x.getType().isInteger(1))
+    return arith::MinUIOp::create(b, loc, acc, x);
+  return arith::MinSIOp::create(b, loc, acc, x);
+}
+
+/// Number of elements each reduction combines.
+int64_t reducedCount(RankedTensorType type, ArrayRef<int64_t> axes) {
+  int64_t count = 1;
+  for (int64_t axis : axes)
+    count *= type.getDimSize(axis);
+  return count;
+}
+
+/// Applies `fn` elementwise to `value` (same type).
+Value mapElements(OpBuilder &b, Location loc, Value value, MapFn fn) {
+  return buildElementwise(b, loc, cast<RankedTensorType>(value.getType()), value,
+                          [&](OpBuilder &nb, Location l, ValueRange a) { return fn(nb, l, a[0]); });
+}
+
+/// mean over `axes` with the reduced dims kept.
+Value mean(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Type t = type.getElementType();
+  Value sum = reduce(b, loc, x, axes, true, scalarConstant(b, loc, t, 0), addCombine);
+  double count = reducedCount(type, axes);
+  return mapElements(b, loc, sum, [&](OpBuilder &nb, Location l, Value s) {
+    return arith::DivFOp::create(nb, l, s, scalarConstant(nb, l, t, count));
+  });
+}
+
+template <typename OpTy>
+struct ReduceToGeneric : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = op.getInput();
+    auto type = cast<RankedTensorType>(input.getType());
+    Type t = type.getElementType();
+    if (isa<IntegerType>(t) && !t.isSignlessInteger())
+      return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
+    bool isFloatType = isa<FloatType>(t);
+    ArrayRef<int64_t> axes = op.getAxes();
+    bool keep = op.getKeepdims();
+    auto c = [&](double v) { return scalarConstant(rewriter, loc, t, v); };
+    auto square = [](OpBuilder &b, Location l, Value x) { return createMul(b, l, x, x); };
+    Value result;
+    Operation *operation = op.getOperation();
+    if (isa<nn::ReduceSumOp>(operation)) {
+      result = reduce(rewriter, loc, input, axes, keep, c(0), addCombine);
+    } else if (isa<nn::ReduceMeanOp>(operation)) {
+      if (!isFloatType)
+        return rewriter.notifyMatchFailure(op, "integer mean is not lowered yet");
+      Value sum = reduce(rewriter, loc, input, axes, keep, c(0), addCombine);
+      double count = reducedCount(type, axes);
+      result = mapElements(rewriter, loc, sum, [&](OpBuilder &b, Location l, Value s) {
+        return arith::DivFOp::create(b, l, s, scalarConstant(b, l, t, count));
+      });
+    } else if (isa<nn::ReduceMaxOp>(operation)) {
+      result = reduce(rewriter, loc, input, axes, keep, extremeConstant(rewriter, loc, t, true),
+                      maxCombine);
+    } else if (isa<nn::ReduceMinOp>(operation)) {
+      result = reduce(rewriter, loc, input, axes, keep, extremeConstant(rewriter, loc, t, false),
+                      minCombine);
+    } else if (isa<nn::ReduceProdOp>(operation)) {
+      result = reduce(rewriter, loc, input, axes, keep, c(1),
+                      [](OpBuilder &b, Location l, Value acc, Value x) {
+                        return createMul(b, l, acc, x);
+                      });
+    } else if (isa<nn::ReduceSumSquareOp>(operation)) {
+      result = reduce(rewriter, loc, input, axes, keep, c(0), addCombine, square);
+    } else if (!isFloatType) {
+      return rewriter.notifyMatchFailure(op, "integer form is not lowered yet");
+    } else if (isa<nn::ReduceL1Op>(operation)) {
+      result = reduce(rewriter, loc, input, axes, keep, c(0), addCombine,
+                      [](OpBuilder &b, Location l, Value x) -> Value {
+                        return math::AbsFOp::create(b, l, x);
+                      });
+    } else if (isa<nn::ReduceL2Op>(operation)) {
+      Value sum = reduce(rewriter, loc, input, axes, keep, c(0), addCombine, square);
+      result = mapElements(rewriter, loc, sum, [](OpBuilder &b, Location l, Value s) -> Value {
+        return math::SqrtOp::create(b, l, s);
+      });
+    } else if (isa<nn::ReduceLogSumOp>(operation)) {
+      Value sum = reduce(rewriter, loc, input, axes, keep, c(0), addCombine);
+      result = mapElements(rewriter, loc, sum, [](OpBuilder &b, Location l, Value s) -> Value {
+        return math::LogOp::create(b, l, s);
+      });
+    } else {
+      // log(sum(exp(x - max))) + max, stable for large inputs.
+      Value max = reduce(rewriter, loc, input, axes, true,
+                         extremeConstant(rewriter, loc, t, true), maxCombine);
+      Value shifted = buildElementwise(rewriter, loc, type, {input, max},
+                                       [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                         return math::ExpOp::create(
+                                             b, l, arith::SubFOp::create(b, l, a[0], a[1]));
+                                       });
+      Value sum = reduce(rewriter, loc, shifted, axes, true, c(0), addCombine);
+      auto keptType = cast<RankedTensorType>(sum.getType());
+      Value lse = buildElementwise(rewriter, loc, keptType, {sum, max},
+                                   [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                     return arith::AddFOp::create(
+                                         b, l, math::LogOp::create(b, l, a[0]), a[1]);
+                                   });
+      result = keep ? lse : reshapeTensor(rewriter, loc, lse, cast<RankedTensorType>(op.getType()));
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// softmax / log_softmax along one axis, with the max subtracted for stability.
+template <typename OpTy, bool isLog>
+struct SoftmaxToGeneric : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = op.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    Type t = type.getElementType();
+    int64_t axis = op.getAxis();
+    Value max = reduce(rewriter, loc, x, {axis}, true, extremeConstant(rewriter, loc, t, true),
+                       maxCombine);
+    Value shifted = buildElementwise(rewriter, loc, type, {x, max},
+                                     [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                       return arith::SubFOp::create(b, l, a[0], a[1]);
+                                     });
+    Value sum = reduce(rewriter, loc, shifted, {axis}, true, scalarConstant(rewriter, loc, t, 0),
+                       addCombine, [](OpBuilder &b, Location l, Value v) -> Value {
+                         return math::ExpOp::create(b, l, v);
+                       });
+    Value result = buildElementwise(
+        rewriter, loc, type, {shifted, sum}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          if (isLog)
+            return arith::SubFOp::create(b, l, a[0], math::LogOp::create(b, l, a[1]));
+          return arith::DivFOp::create(b, l, math::ExpOp::create(b, l, a[0]), a[1]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Per-channel parameters [C] viewed as [C, 1, ...] so that they broadcast over
+/// dim 1 of a tensor of `rank`.
+Value channelView(OpBuilder &b, Location loc, Value param, int64_t rank) {
+  auto type = cast<RankedTensorType>(param.getType());
+  SmallVector<int64_t> shape{type.getDimSize(0)};
+  shape.append(rank - 2, 1);
+  return reshapeTensor(b, loc, param, RankedTensorType::get(shape, type.getElementType()));
+}
+
+/// (x - mean) * rsqrt(var + eps) with statistics over `axes` (kept dims).
+/// Returns {normalized, mean, inverse std-dev}.
+std::array<Value, 3> standardize(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
+                                 double epsilon) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Type t = type.getElementType();
+  Value mu = mean(b, loc, x, axes);
+  Value centered = buildElementwise(b, loc, type, {x, mu},
+                                    [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                                      return arith::SubFOp::create(nb, l, a[0], a[1]);
+                                    });
+  Value sq = mapElements(b, loc, centered, [](OpBuilder &nb, Location l, Value v) {
+    return createMul(nb, l, v, v);
+  });
+  Value var = mean(b, loc, sq, axes);
+  Value inv = mapElements(b, loc, var, [&](OpBuilder &nb, Location l, Value v) -> Value {
+    return math::RsqrtOp::create(
+        nb, l, arith::AddFOp::create(nb, l, v, scalarConstant(nb, l, t, epsilon)));
+  });
+  Value normalized = buildElementwise(b, loc, type, {centered, inv},
+                                      [](OpBuilder &nb, Location l, ValueRange a) {
+                                        return createMul(nb, l, a[0], a[1]);
+                                      });
+  return {normalized, mu, inv};
+}
+
+/// normalized * scale + bias, both broadcast.
+Value affine(OpBuilder &b, Location loc, Value normalized, Value scale, Value bias) {
+  auto type = cast<RankedTensorType>(normalized.getType());
+  SmallVector<Value> inputs{normalized, scale};
+  if (bias)
+    inputs.push_back(bias);
+  return buildElementwise(b, loc, type, inputs, [](OpBuilder &nb, Location l, ValueRange a) {
+    Value scaled = createMul(nb, l, a[0], a[1]);
+    return a.size() == 3 ? createAdd(nb, l, scaled, a[2]) : scaled;
+  });
+}
+
+struct LayerNormToGeneric : OpRewritePattern<nn::LayerNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::LayerNormOp op, PatternRewriter &rewriter) const override {
+    if (op.getInput().getType().getElementType() != op.getMean().getType().getElementType())
+      return rewriter.notifyMatchFailure(op, "statistics in another type are not lowered yet");
+    Location loc = op.getLoc();
+    int64_t rank = op.getInput().getType().getRank();
+    auto axes = llvm::to_vector(llvm::seq<int64_t>(op.getAxis(), rank));
+    auto [normalized, mu, inv] =
+        standardize(rewriter, loc, op.getInput(), axes, op.getEpsilon().convertToDouble());
+    Value y = affine(rewriter, loc, normalized, op.getScale(), op.getBias());
+    rewriter.replaceOp(op, {y, mu, inv});
+    return success();
+  }
+};
+
+struct InstanceNormToGeneric : OpRewritePattern<nn::InstanceNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::InstanceNormOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    int64_t rank = op.getInput().getType().getRank();
+    auto axes = llvm::to_vector(llvm::seq<int64_t>(2, rank));
+    auto [normalized, mu, inv] =
+        standardize(rewriter, loc, op.getInput(), axes, op.getEpsilon().convertToDouble());
+    rewriter.replaceOp(op, affine(rewriter, loc, normalized,
+                                  channelView(rewriter, loc, op.getScale(), rank),
+                                  channelView(rewriter, loc, op.getBias(), rank)));
+    return success();
+  }
+};
+
+struct MeanVarianceNormToGeneric : OpRewritePattern<nn::MeanVarianceNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::MeanVarianceNormOp op,
+                                PatternRewriter &rewriter) const override {
+    // ONNX's reference adds 1e-9 to the variance.
+    auto normalized = standardize(rewriter, op.getLoc(), op.getInput(), op.getAxes(), 1e-9);
+    rewriter.replaceOp(op, normalized[0]);
+    return success();
+  }
+};
+
+struct BatchNormToGeneric : OpRewritePattern<nn::BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::BatchNormOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    int64_t rank = type.getRank();
+    double epsilon = op.getEpsilon().convertToDouble();
+    SmallVector<Value> inputs{op.getInput()};
+    for (Value param : {op.getScale(), op.getBias(), op.getMean(), op.getVariance()})
+      inputs.push_back(rank > 2 ? channelView(rewriter, loc, param, rank) : param);
+    rewriter.replaceOp(op, buildElementwise(
+                               rewriter, loc, type, inputs,
+                               [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                 Type t = a[0].getType();
+                                 Value inv = math::RsqrtOp::create(
+                                     b, l, arith::AddFOp::create(b, l, a[4],
+                                                                 scalarConstant(b, l, t, epsilon)));
+                                 Value centered = arith::SubFOp::create(b, l, a[0], a[3]);
+                                 Value scaled = arith::MulFOp::create(
+                                     b, l, centered, arith::MulFOp::create(b, l, a[1], inv));
+                                 return arith::AddFOp::create(b, l, scaled, a[2]);
+                               }));
+    return success();
+  }
+};
+} // namespace
+
+void mlir::nnc::populateNNReductionToLinalgPatterns(RewritePatternSet &patterns) {
+  MLIRContext *context = patterns.getContext();
+  patterns.add<ReduceToGeneric<nn::ReduceSumOp>, ReduceToGeneric<nn::ReduceMeanOp>,
+               ReduceToGeneric<nn::ReduceMaxOp>, ReduceToGeneric<nn::ReduceMinOp>,
+               ReduceToGeneric<nn::ReduceProdOp>, ReduceToGeneric<nn::ReduceL1Op>,
+               ReduceToGeneric<nn::ReduceL2Op>, ReduceToGeneric<nn::ReduceSumSquareOp>,
+               ReduceToGeneric<nn::ReduceLogSumOp>, ReduceToGeneric<nn::ReduceLogSumExpOp>>(
+      context);
+  patterns.add<SoftmaxToGeneric<nn::SoftmaxOp, false>, SoftmaxToGeneric<nn::LogSoftmaxOp, true>,
+               LayerNormToGeneric, InstanceNormToGeneric, MeanVarianceNormToGeneric,
+               BatchNormToGeneric>(context);
+}
