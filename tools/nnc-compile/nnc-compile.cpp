@@ -11,6 +11,8 @@
 #include "nnc/Importer/ONNX/ONNXImporter.h"
 #include "nnc/Dialect/NN/IR/NNOps.h"
 #include "nnc/InitAllDialects.h"
+#include "nnc/Target/CPU/Emission.h"
+#include "nnc/Target/CPU/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -19,9 +21,11 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/CodeGen/CommandFlags.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -31,7 +35,7 @@ using namespace mlir;
 namespace cl = llvm::cl;
 
 namespace {
-enum class EmitKind { NN, Summary };
+enum class EmitKind { NN, Summary, Linalg, LLVMDialect, LLVMIR, Asm, Obj, Shared };
 enum class OptLevel { O0, O1, O2, O3 };
 
 /// Parses NAME=D0xD1x... into `options`.
@@ -108,10 +112,17 @@ int main(int argc, char **argv) {
   cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
                                   cl::value_desc("path"), cl::init("-"), cl::cat(category));
   cl::opt<EmitKind> emit(
-      "emit", cl::desc("What to write"), cl::init(EmitKind::NN),
+      "emit", cl::desc("What to write"), cl::init(EmitKind::Shared),
       cl::values(clEnumValN(EmitKind::NN, "nn", "the model in the nn dialect (MLIR text)"),
                  clEnumValN(EmitKind::Summary, "summary",
-                            "inputs, outputs, op counts and weight size of the nn IR")),
+                            "inputs, outputs, op counts and weight size of the nn IR"),
+                 clEnumValN(EmitKind::Linalg, "linalg", "linalg/tensor IR (MLIR text)"),
+                 clEnumValN(EmitKind::LLVMDialect, "llvm-dialect", "LLVM dialect (MLIR text)"),
+                 clEnumValN(EmitKind::LLVMIR, "llvm-ir", "optimized LLVM IR with the runtime ABI"),
+                 clEnumValN(EmitKind::Asm, "asm", "target assembly"),
+                 clEnumValN(EmitKind::Obj, "obj", "relocatable object file (PIC)"),
+                 clEnumValN(EmitKind::Shared, "shared",
+                            "shared library loadable by the nnc runtime (default)")),
       cl::cat(category));
   cl::list<std::string> inputShapes(
       "input-shape",
@@ -130,6 +141,14 @@ int main(int argc, char **argv) {
                  clEnumValN(OptLevel::O2, "O2", "as -O1 (default)"),
                  clEnumValN(OptLevel::O3, "O3", "as -O2")),
       cl::cat(category));
+  cl::opt<std::string> mtriple("mtriple", cl::desc("Target triple (default: the host)"),
+                               cl::cat(category));
+  // --mcpu/--mattr are LLVM's codegen flags, which the in-process linker
+  // registers as well; defining them again would abort.
+  static llvm::codegen::RegisterCodeGenFlags codegenFlags;
+  auto &registered = cl::getRegisteredOptions();
+  for (StringRef flag : {"mcpu", "mattr"})
+    registered[flag]->addCategory(category);
   cl::opt<bool> elideWeights(
       "elide-weights",
       cl::desc("Print large constants as __elided__ (smaller output that nnc-opt cannot read "
@@ -160,8 +179,8 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   nnc::registerAllNNCDialects(registry);
   nnc::registerONNXImporterDialects(registry);
+  nnc::registerCPUPipelineDependencies(registry);
   MLIRContext context(registry);
-  context.loadAllAvailableDialects();
   // One line per diagnostic: "<model file>: error: <message>".
   ScopedDiagnosticHandler printer(&context, [&](Diagnostic &diag) {
     std::string file, node;
@@ -182,17 +201,44 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  if (optLevel != OptLevel::O0) {
-    PassManager pm(&context, ModuleOp::getOperationName());
-    pm.addPass(createCanonicalizerPass());
-    pm.addPass(createCSEPass());
-    pm.addPass(createSymbolDCEPass());
-    if (failed(pm.run(*module)))
-      return 1;
+  unsigned level = static_cast<unsigned>(optLevel.getValue());
+  bool binary = emit == EmitKind::Obj || emit == EmitKind::Shared;
+  std::string outputPath = outputFile;
+  if (outputPath == "-" && binary)
+    outputPath = (llvm::sys::path::stem(inputFile) + (emit == EmitKind::Obj ? ".o" : ".so")).str();
+
+  // Everything after import runs through one pass manager; the signature is read
+  // before lowering rewrites @main.
+  auto main = *module->getOps<func::FuncOp>().begin();
+  auto signature = nnc::extractModelSignature(main);
+  if (failed(signature))
+    return 1;
+  nnc::CPUPipelineOptions pipelineOptions;
+  pipelineOptions.optLevel = level;
+  PassManager pm(&context, ModuleOp::getOperationName());
+  switch (emit) {
+  case EmitKind::NN:
+  case EmitKind::Summary:
+    if (level > 0) {
+      pm.addPass(createCanonicalizerPass());
+      pm.addPass(createCSEPass());
+    }
+    break;
+  case EmitKind::Linalg:
+    nnc::buildCPULinalgPipeline(pm, pipelineOptions);
+    break;
+  default:
+    nnc::buildCPUPipeline(pm, pipelineOptions);
+    break;
   }
+  if (failed(pm.run(*module)))
+    return 1;
 
   std::string error;
-  auto output = openOutputFile(outputFile, &error);
+  auto output = openOutputFile(binary && emit == EmitKind::Shared
+                                   ? outputPath + ".o"
+                                   : outputPath,
+                               &error);
   if (!output) {
     llvm::errs() << "nnc-compile: error: " << error << "\n";
     return 1;
@@ -201,11 +247,49 @@ int main(int argc, char **argv) {
   case EmitKind::Summary:
     printSummary(*module, inputFile, output->os());
     break;
-  case EmitKind::NN: {
+  case EmitKind::NN:
+  case EmitKind::Linalg:
+  case EmitKind::LLVMDialect: {
     OpPrintingFlags flags;
     if (elideWeights)
       flags.elideLargeElementsAttrs(16).elideLargeResourceString();
     module->print(output->os(), flags);
+    break;
+  }
+  case EmitKind::LLVMIR:
+  case EmitKind::Asm:
+  case EmitKind::Obj:
+  case EmitKind::Shared: {
+    auto machine = nnc::createCPUTargetMachine(
+        {mtriple, llvm::codegen::getMCPU(),
+         llvm::join(llvm::codegen::getMAttrs(), ",")},
+        error);
+    if (failed(machine)) {
+      llvm::errs() << "nnc-compile: error: " << error << "\n";
+      return 1;
+    }
+    llvm::LLVMContext llvmContext;
+    auto llvmModule = nnc::translateAndOptimize(*module, *signature, **machine, llvmContext);
+    if (!llvmModule)
+      return 1;
+    if (emit == EmitKind::LLVMIR) {
+      llvmModule->print(output->os(), nullptr);
+      break;
+    }
+    if (failed(nnc::emitMachineCode(*llvmModule, **machine, emit == EmitKind::Asm,
+                                    output->os(), error))) {
+      llvm::errs() << "nnc-compile: error: " << error << "\n";
+      return 1;
+    }
+    if (emit == EmitKind::Shared) {
+      output->os().flush();
+      if (failed(nnc::linkSharedLibrary(outputPath + ".o", outputPath, error))) {
+        llvm::errs() << "nnc-compile: error: " << error << "\n";
+        return 1;
+      }
+      // The object was only an intermediate of the shared library.
+      return 0;
+    }
     break;
   }
   }

@@ -12,10 +12,14 @@
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "nnc/Conversion/Passes.h"
 #include "nnc/InitAllDialects.h"
+#include "nnc/Target/CPU/Passes.h"
+#include "nnc/Target/CPU/Pipelines.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::nnc::registerNNCConversionPasses();
+  mlir::nnc::registerNNCCPUPasses();
+  mlir::nnc::registerCPUPipelines();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

@@ -1,0 +1,70 @@
+//===- Emission.h - LLVM IR, objects and shared libraries -------*- C++ -*-===//
+//
+// The last steps of the CPU path: translate the LLVM-dialect module, add the
+// runtime ABI (runtime/include/nnc_rt/kernel_abi.h), optimize for the target,
+// and write assembly, an object, or a shared library (linked in process by lld).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NNC_TARGET_CPU_EMISSION_H
+#define NNC_TARGET_CPU_EMISSION_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <memory>
+#include <string>
+
+namespace mlir::nnc {
+
+/// Name, ONNX dtype and shape of one model input or output.
+struct TensorSignature {
+  std::string name;
+  int32_t dtype = 0;
+  SmallVector<int64_t> shape;
+};
+
+/// What the runtime needs to know about a compiled model.
+struct ModelSignature {
+  SmallVector<TensorSignature> inputs, outputs;
+};
+
+/// Reads the signature of the model function (`@main` in nn or linalg form,
+/// before destination passing). Fails on element types the ABI cannot name.
+FailureOr<ModelSignature> extractModelSignature(func::FuncOp main);
+
+/// Adds the runtime ABI (runtime/include/nnc_rt/kernel_abi.h) to a translated
+/// module whose `main` takes one pointer per input and output: tensor and
+/// model descriptors, the run trampoline and the exported nnc_model_v0().
+LogicalResult addKernelABI(llvm::Module &module, const ModelSignature &signature);
+
+/// Target selection; empty fields mean the host (its CPU and all its features).
+struct CPUTargetOptions {
+  std::string triple, cpu, features;
+};
+
+/// Creates the TargetMachine for `options` (PIC, aggressive codegen).
+FailureOr<std::unique_ptr<llvm::TargetMachine>>
+createCPUTargetMachine(const CPUTargetOptions &options, std::string &error);
+
+/// Translates an LLVM-dialect module whose `@main` takes bare pointers (inputs,
+/// then outputs), adds the kernel ABI entry and descriptor, and runs LLVM's -O2
+/// pipeline for `machine`.
+std::unique_ptr<llvm::Module> translateAndOptimize(ModuleOp module,
+                                                   const ModelSignature &signature,
+                                                   llvm::TargetMachine &machine,
+                                                   llvm::LLVMContext &llvmContext);
+
+/// Writes `module` as assembly or an object file.
+LogicalResult emitMachineCode(llvm::Module &module, llvm::TargetMachine &machine,
+                              bool assembly, llvm::raw_pwrite_stream &os, std::string &error);
+
+/// Links `objectPath` into the shared library `outputPath` with lld (in process).
+LogicalResult linkSharedLibrary(StringRef objectPath, StringRef outputPath, std::string &error);
+
+} // namespace mlir::nnc
+
+#endif // NNC_TARGET_CPU_EMISSION_H

@@ -1,0 +1,34 @@
+//===- Pipelines.h - nn -> LLVM for CPUs ------------------------*- C++ -*-===//
+
+#ifndef NNC_TARGET_CPU_PIPELINES_H
+#define NNC_TARGET_CPU_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir::nnc {
+
+struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  PassOptions::Option<unsigned> optLevel{*this, "opt-level",
+                                         llvm::cl::desc("Graph optimization level (0-3)"),
+                                         llvm::cl::init(2)};
+};
+
+/// nn -> linalg/tensor on tensors (graph simplification first above -O0).
+void buildCPULinalgPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
+/// linalg on tensors -> LLVM dialect: destination passing, one-shot
+/// bufferization, deallocation, loops, and the conversions to LLVM.
+void buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
+/// Both of the above: nn -> LLVM dialect.
+void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
+
+/// Registers the dialects and the external interface models (bufferization,
+/// deallocation, LLVM translation) the CPU pipeline relies on.
+void registerCPUPipelineDependencies(DialectRegistry &registry);
+
+/// Registers `nnc-cpu-pipeline` (nn -> LLVM dialect) for nnc-opt.
+void registerCPUPipelines();
+
+} // namespace mlir::nnc
+
+#endif // NNC_TARGET_CPU_PIPELINES_H

@@ -1,0 +1,119 @@
+//===- Emission.cpp - LLVM IR, objects and shared libraries ---------------===//
+
+#include "nnc/Target/CPU/Emission.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "lld/Common/Driver.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
+
+LLD_HAS_DRIVER(elf)
+
+using namespace mlir;
+using namespace mlir::nnc;
+
+FailureOr<std::unique_ptr<llvm::TargetMachine>>
+mlir::nnc::createCPUTargetMachine(const CPUTargetOptions &options, std::string &error) {
+  llvm::InitializeAllTargetInfos();
+  llvm::InitializeAllTargets();
+  llvm::InitializeAllTargetMCs();
+  llvm::InitializeAllAsmPrinters();
+  bool host = options.triple.empty();
+  llvm::Triple triple(host ? llvm::sys::getDefaultTargetTriple() : options.triple);
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return failure();
+  std::string cpu = options.cpu;
+  std::string features = options.features;
+  if (cpu.empty() && host)
+    cpu = llvm::sys::getHostCPUName().str();
+  if (features.empty() && host && options.cpu.empty()) {
+    // All features the host has, so that -march=native-like code is the default.
+    SmallVector<std::string> enabled;
+    for (const auto &[name, on] : llvm::sys::getHostCPUFeatures())
+      enabled.push_back((on ? "+" : "-") + name.str());
+    features = llvm::join(enabled, ",");
+  }
+  llvm::TargetOptions targetOptions;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, cpu, features, targetOptions, llvm::Reloc::PIC_, std::nullopt,
+      llvm::CodeGenOptLevel::Aggressive));
+  if (!machine) {
+    error = "cannot create a target machine for " + triple.str();
+    return failure();
+  }
+  return machine;
+}
+
+std::unique_ptr<llvm::Module> mlir::nnc::translateAndOptimize(ModuleOp module,
+                                                              const ModelSignature &signature,
+                                                              llvm::TargetMachine &machine,
+                                                              llvm::LLVMContext &llvmContext) {
+  registerBuiltinDialectTranslation(*module.getContext());
+  registerLLVMDialectTranslation(*module.getContext());
+  // The ONNX names live in the signature; LLVM IR has no place for them.
+  module.walk([](LLVM::LLVMFuncOp func) {
+    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+      func.removeArgAttr(i, "nn.name");
+  });
+  std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(module, llvmContext);
+  if (!llvmModule)
+    return nullptr;
+  llvmModule->setTargetTriple(machine.getTargetTriple());
+  llvmModule->setDataLayout(machine.createDataLayout());
+  if (failed(addKernelABI(*llvmModule, signature))) {
+    module.emitError("the lowered module has no @main");
+    return nullptr;
+  }
+
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder passBuilder(&machine);
+  passBuilder.registerModuleAnalyses(mam);
+  passBuilder.registerCGSCCAnalyses(cgam);
+  passBuilder.registerFunctionAnalyses(fam);
+  passBuilder.registerLoopAnalyses(lam);
+  passBuilder.crossRegisterProxies(lam, fam, cgam, mam);
+  passBuilder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(*llvmModule, mam);
+  return llvmModule;
+}
+
+LogicalResult mlir::nnc::emitMachineCode(llvm::Module &module, llvm::TargetMachine &machine,
+                                         bool assembly, llvm::raw_pwrite_stream &os,
+                                         std::string &error) {
+  llvm::legacy::PassManager pm;
+  if (machine.addPassesToEmitFile(pm, os, nullptr,
+                                  assembly ? llvm::CodeGenFileType::AssemblyFile
+                                           : llvm::CodeGenFileType::ObjectFile)) {
+    error = "the target cannot emit this file type";
+    return failure();
+  }
+  pm.run(module);
+  return success();
+}
+
+LogicalResult mlir::nnc::linkSharedLibrary(StringRef objectPath, StringRef outputPath,
+                                           std::string &error) {
+  std::string object = objectPath.str(), output = outputPath.str();
+  // Math functions (expf, erff, ...) and malloc resolve against the process,
+  // which links libm and libc through the nnc runtime.
+  const char *args[] = {"ld.lld", "-shared", "--gc-sections", "-o", output.c_str(),
+                        object.c_str()};
+  std::string log;
+  llvm::raw_string_ostream logStream(log);
+  lld::Result result =
+      lld::lldMain(args, logStream, logStream, {{lld::Gnu, &lld::elf::link}});
+  if (result.retCode != 0) {
+    error = "linking " + output + " failed: " + log;
+    return failure();
+  }
+  return success();
+}

@@ -1,0 +1,143 @@
+//===- KernelABI.cpp - the runtime ABI in generated code ------------------===//
+//
+// Emits what runtime/include/nnc_rt/kernel_abi.h describes: the tensor
+// descriptors, the model descriptor, the run trampoline that unpacks the
+// pointer arrays into @main's arguments, and the exported nnc_model_v0().
+// Field order and types here must match that header.
+//
+//===----------------------------------------------------------------------===//
+
+#include "nnc/Target/CPU/Emission.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/IRBuilder.h"
+
+using namespace mlir;
+using namespace mlir::nnc;
+
+namespace {
+/// ONNX TensorProto.DataType numbers, as kernel_abi.h's nnc_kernel_dtype_t.
+int32_t abiDType(Type element) {
+  if (element.isF32())
+    return 1;
+  if (element.isUnsignedInteger(8))
+    return 2;
+  if (element.isSignlessInteger(8))
+    return 3;
+  if (element.isSignlessInteger(32))
+    return 6;
+  if (element.isSignlessInteger(64))
+    return 7;
+  if (element.isInteger(1))
+    return 9;
+  if (element.isF16())
+    return 10;
+  if (element.isF64())
+    return 11;
+  if (element.isBF16())
+    return 16;
+  return 0;
+}
+
+constexpr unsigned kAbiVersion = 0;
+constexpr const char *kProducer = "nnc 0.1";
+} // namespace
+
+FailureOr<ModelSignature> mlir::nnc::extractModelSignature(func::FuncOp main) {
+  ModelSignature signature;
+  auto describe = [&](Type type, DictionaryAttr attrs,
+                      SmallVectorImpl<TensorSignature> &out) -> LogicalResult {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    int32_t dtype = tensor ? abiDType(tensor.getElementType()) : 0;
+    if (!dtype)
+      return main.emitError("unsupported model input/output type ") << type;
+    auto name = attrs ? attrs.getAs<StringAttr>("nn.name") : StringAttr();
+    out.push_back({name ? name.str() : "", dtype, SmallVector<int64_t>(tensor.getShape())});
+    return success();
+  };
+  for (unsigned i = 0; i < main.getNumArguments(); ++i)
+    if (failed(describe(main.getArgument(i).getType(), main.getArgAttrDict(i),
+                        signature.inputs)))
+      return failure();
+  for (unsigned i = 0; i < main.getNumResults(); ++i)
+    if (failed(describe(main.getResultTypes()[i], main.getResultAttrDict(i),
+                        signature.outputs)))
+      return failure();
+  return signature;
+}
+
+LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature &signature) {
+  llvm::Function *main = module.getFunction("main");
+  if (!main)
+    return failure();
+  // @main is an implementation detail; the descriptor is the only export.
+  main->setName("nnc_model_main");
+  main->setLinkage(llvm::GlobalValue::InternalLinkage);
+
+  llvm::LLVMContext &context = module.getContext();
+  llvm::IRBuilder<> b(context);
+  auto *ptrType = llvm::PointerType::getUnqual(context);
+  auto *i32 = b.getInt32Ty();
+  auto *tensorType = llvm::StructType::create(context, {ptrType, i32, i32, ptrType},
+                                              "nnc_kernel_tensor_v0_t");
+  auto privateConstant = [&](llvm::Constant *init, const llvm::Twine &name) {
+    return new llvm::GlobalVariable(module, init->getType(), /*isConstant=*/true,
+                                    llvm::GlobalValue::PrivateLinkage, init, name);
+  };
+  auto tensorArray = [&](ArrayRef<TensorSignature> tensors, StringRef kind) -> llvm::Constant * {
+    SmallVector<llvm::Constant *> entries;
+    for (auto [i, t] : llvm::enumerate(tensors)) {
+      llvm::Constant *name = privateConstant(
+          llvm::ConstantDataArray::getString(context, t.name), kind + ".name." + Twine(i));
+      SmallVector<uint64_t> dims(t.shape.begin(), t.shape.end());
+      llvm::Constant *shape = privateConstant(
+          llvm::ConstantDataArray::get(context, ArrayRef<uint64_t>(dims)),
+          kind + ".shape." + Twine(i));
+      entries.push_back(llvm::ConstantStruct::get(
+          tensorType, {name, llvm::ConstantInt::get(i32, t.dtype),
+                       llvm::ConstantInt::get(i32, t.shape.size()), shape}));
+    }
+    if (entries.empty())
+      return llvm::ConstantPointerNull::get(ptrType);
+    auto *arrayType = llvm::ArrayType::get(tensorType, entries.size());
+    return privateConstant(llvm::ConstantArray::get(arrayType, entries), kind);
+  };
+
+  // void run(void* const* inputs, void* const* outputs)
+  auto *runType = llvm::FunctionType::get(b.getVoidTy(), {ptrType, ptrType}, false);
+  auto *run = llvm::Function::Create(runType, llvm::GlobalValue::InternalLinkage,
+                                     "nnc_model_run_v0", module);
+  b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", run));
+  SmallVector<llvm::Value *> args;
+  auto loadPointers = [&](llvm::Value *array, size_t count) {
+    for (size_t i = 0; i < count; ++i)
+      args.push_back(b.CreateLoad(ptrType, b.CreateConstGEP1_64(ptrType, array, i)));
+  };
+  loadPointers(run->getArg(0), signature.inputs.size());
+  loadPointers(run->getArg(1), signature.outputs.size());
+  b.CreateCall(main, args);
+  b.CreateRetVoid();
+
+  auto *modelType = llvm::StructType::create(
+      context, {i32, i32, i32, i32, ptrType, ptrType, ptrType, ptrType}, "nnc_kernel_model_v0_t");
+  llvm::Constant *producer =
+      privateConstant(llvm::ConstantDataArray::getString(context, kProducer), "producer");
+  llvm::Constant *model = privateConstant(
+      llvm::ConstantStruct::get(
+          modelType, {llvm::ConstantInt::get(i32, kAbiVersion),
+                      llvm::ConstantInt::get(i32, signature.inputs.size()),
+                      llvm::ConstantInt::get(i32, signature.outputs.size()),
+                      llvm::ConstantInt::get(i32, 0), tensorArray(signature.inputs, "inputs"),
+                      tensorArray(signature.outputs, "outputs"), run, producer}),
+      "nnc_model");
+
+  // const nnc_kernel_model_v0_t* nnc_model_v0(void)
+  auto *accessor = llvm::Function::Create(llvm::FunctionType::get(ptrType, false),
+                                          llvm::GlobalValue::ExternalLinkage, "nnc_model_v0",
+                                          module);
+  accessor->setVisibility(llvm::GlobalValue::DefaultVisibility);
+  b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", accessor));
+  b.CreateRet(model);
+  return success();
+}

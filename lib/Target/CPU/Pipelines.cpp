@@ -1,0 +1,86 @@
+//===- Pipelines.cpp - nn -> LLVM dialect for CPUs ------------------------===//
+//
+// The reference CPU lowering: every nn op becomes linalg on tensors, results
+// are written into caller buffers, one-shot bufferization with function
+// boundaries, ownership-based deallocation, loops, then the explicit chain of
+// conversions to the LLVM dialect (the generic convert-to-llvm misses vector
+// ops once vectorization lands). Passes are created from their option structs
+// so that the pipeline does not depend on what a tool registered.
+//
+//===----------------------------------------------------------------------===//
+
+#include "nnc/Target/CPU/Pipelines.h"
+
+#include "nnc/Conversion/Passes.h"
+#include "nnc/Target/CPU/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::nnc;
+
+void mlir::nnc::buildCPULinalgPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  if (options.optLevel > 0) {
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
+  pm.addPass(createNNCConvertNNToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void mlir::nnc::buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  pm.addPass(createNNCCPUDestinationPassingPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addNestedPass<func::FuncOp>(createNNCCPUExpandCopiesPass());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Math with LLVM intrinsics first; the rest (erf, ...) become libm calls.
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcToLLVM;
+  funcToLLVM.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::nnc::buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  buildCPULinalgPipeline(pm, options);
+  buildCPULLVMPipeline(pm, options);
+}
+
+void mlir::nnc::registerCPUPipelineDependencies(DialectRegistry &registry) {
+  // The interface models live in many upstream libraries (arith, tensor, linalg,
+  // func, memref, cf bufferization and deallocation models; the LLVM IR
+  // translations); registering all of them keeps the pipeline from silently
+  // skipping an op whose model is missing.
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+}
+
+void mlir::nnc::registerCPUPipelines() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "nnc-cpu-pipeline", "Lowers nn to the LLVM dialect for CPUs", buildCPUPipeline);
+}

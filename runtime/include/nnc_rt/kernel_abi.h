@@ -1,0 +1,68 @@
+/* kernel_abi.h - the contract between nnc-generated code and the runtime.
+ *
+ * This header is the only thing generated code and runtime share. A compiled
+ * model (shared library, object or static archive) exports one symbol,
+ *
+ *   const nnc_kernel_model_v0_t* nnc_model_v0(void);
+ *
+ * which describes the model and points at its entry function. The layout is
+ * versioned: a runtime refuses a model whose abi_version it does not know.
+ * Emitted by lib/Target/CPU/KernelABI.cpp, read by runtime/src/nnc_rt.c.
+ */
+#ifndef NNC_RT_KERNEL_ABI_H_
+#define NNC_RT_KERNEL_ABI_H_
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NNC_KERNEL_ABI_VERSION_0 0u
+#define NNC_KERNEL_MODEL_SYMBOL_V0 "nnc_model_v0"
+
+/* Element types, numbered as ONNX's TensorProto.DataType. */
+typedef enum nnc_kernel_dtype_e {
+  NNC_KERNEL_DTYPE_FLOAT32 = 1,
+  NNC_KERNEL_DTYPE_UINT8 = 2,
+  NNC_KERNEL_DTYPE_INT8 = 3,
+  NNC_KERNEL_DTYPE_INT32 = 6,
+  NNC_KERNEL_DTYPE_INT64 = 7,
+  NNC_KERNEL_DTYPE_BOOL = 9,
+  NNC_KERNEL_DTYPE_FLOAT16 = 10,
+  NNC_KERNEL_DTYPE_FLOAT64 = 11,
+  NNC_KERNEL_DTYPE_BFLOAT16 = 16,
+} nnc_kernel_dtype_t;
+
+/* One input or output: its ONNX name, element type and static shape. Tensors
+ * are dense, row-major; bool is one byte per element. */
+typedef struct nnc_kernel_tensor_v0_t {
+  const char* name;
+  int32_t dtype; /* nnc_kernel_dtype_t */
+  int32_t rank;
+  const int64_t* shape; /* rank entries */
+} nnc_kernel_tensor_v0_t;
+
+/* Runs the model: reads inputs[i] (num_inputs dense buffers) and writes
+ * outputs[i]. Buffers must not overlap. Safe to call from several threads at
+ * once with distinct output buffers: generated code keeps no global state. */
+typedef void (*nnc_kernel_run_fn_v0_t)(void* const* inputs, void* const* outputs);
+
+typedef struct nnc_kernel_model_v0_t {
+  uint32_t abi_version; /* NNC_KERNEL_ABI_VERSION_0 */
+  uint32_t num_inputs;
+  uint32_t num_outputs;
+  uint32_t reserved;
+  const nnc_kernel_tensor_v0_t* inputs;
+  const nnc_kernel_tensor_v0_t* outputs;
+  nnc_kernel_run_fn_v0_t run;
+  const char* producer; /* "nnc <version>" */
+} nnc_kernel_model_v0_t;
+
+typedef const nnc_kernel_model_v0_t* (*nnc_kernel_model_fn_v0_t)(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* NNC_RT_KERNEL_ABI_H_ */

@@ -1,0 +1,283 @@
+/* nnc_rt.c - loading and running nnc-compiled models. */
+#include "nnc_rt/nnc_rt.h"
+
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct nnc_status_s {
+  char message[512];
+};
+
+/* Statuses are rare and small; a failed allocation of one degrades to this
+ * static one rather than losing the error. */
+static struct nnc_status_s out_of_memory_status = {"nnc: out of memory"};
+
+static nnc_status_t make_status(const char* format, ...) {
+  nnc_status_t status = (nnc_status_t)malloc(sizeof(struct nnc_status_s));
+  if (!status) return &out_of_memory_status;
+  va_list args;
+  va_start(args, format);
+  vsnprintf(status->message, sizeof(status->message), format, args);
+  va_end(args);
+  return status;
+}
+
+const char* nnc_status_message(nnc_status_t status) {
+  return status ? status->message : "";
+}
+
+void nnc_status_free(nnc_status_t status) {
+  if (status && status != &out_of_memory_status) free(status);
+}
+
+size_t nnc_dtype_size(nnc_dtype_t dtype) {
+  switch (dtype) {
+    case NNC_DTYPE_FLOAT32:
+    case NNC_DTYPE_INT32:
+      return 4;
+    case NNC_DTYPE_INT64:
+    case NNC_DTYPE_FLOAT64:
+      return 8;
+    case NNC_DTYPE_FLOAT16:
+    case NNC_DTYPE_BFLOAT16:
+      return 2;
+    case NNC_DTYPE_UINT8:
+    case NNC_DTYPE_INT8:
+    case NNC_DTYPE_BOOL:
+      return 1;
+  }
+  return 0;
+}
+
+const char* nnc_dtype_name(nnc_dtype_t dtype) {
+  switch (dtype) {
+    case NNC_DTYPE_FLOAT32: return "float32";
+    case NNC_DTYPE_UINT8: return "uint8";
+    case NNC_DTYPE_INT8: return "int8";
+    case NNC_DTYPE_INT32: return "int32";
+    case NNC_DTYPE_INT64: return "int64";
+    case NNC_DTYPE_BOOL: return "bool";
+    case NNC_DTYPE_FLOAT16: return "float16";
+    case NNC_DTYPE_FLOAT64: return "float64";
+    case NNC_DTYPE_BFLOAT16: return "bfloat16";
+  }
+  return "unknown";
+}
+
+struct nnc_model_s {
+  void* library; /* dlopen handle, NULL for static models */
+  const nnc_kernel_model_v0_t* kernel;
+  size_t* input_bytes;
+  size_t* output_bytes;
+};
+
+static size_t tensor_bytes(const nnc_kernel_tensor_v0_t* tensor) {
+  size_t bytes = nnc_dtype_size((nnc_dtype_t)tensor->dtype);
+  for (int32_t i = 0; i < tensor->rank; ++i) bytes *= (size_t)tensor->shape[i];
+  return bytes;
+}
+
+/* Validates the descriptor a model exports and wraps it. */
+static nnc_status_t wrap_kernel(const nnc_kernel_model_v0_t* kernel, void* library,
+                                const char* origin, nnc_model_t** out_model) {
+  if (!kernel)
+    return make_status("nnc: %s: the model descriptor is NULL", origin);
+  if (kernel->abi_version != NNC_KERNEL_ABI_VERSION_0)
+    return make_status(
+        "nnc: %s: model ABI version %u (built by %s) is not supported; this runtime "
+        "reads ABI version %u",
+        origin, kernel->abi_version, kernel->producer ? kernel->producer : "unknown",
+        NNC_KERNEL_ABI_VERSION_0);
+  if (!kernel->run || (kernel->num_inputs && !kernel->inputs) ||
+      (kernel->num_outputs && !kernel->outputs))
+    return make_status("nnc: %s: the model descriptor is incomplete", origin);
+  nnc_model_t* model = (nnc_model_t*)calloc(1, sizeof(nnc_model_t));
+  if (!model) return make_status("nnc: out of memory");
+  model->library = library;
+  model->kernel = kernel;
+  model->input_bytes = (size_t*)calloc(kernel->num_inputs + 1, sizeof(size_t));
+  model->output_bytes = (size_t*)calloc(kernel->num_outputs + 1, sizeof(size_t));
+  if (!model->input_bytes || !model->output_bytes) {
+    free(model->input_bytes);
+    free(model->output_bytes);
+    free(model);
+    return make_status("nnc: out of memory");
+  }
+  for (uint32_t i = 0; i < kernel->num_inputs; ++i)
+    model->input_bytes[i] = tensor_bytes(&kernel->inputs[i]);
+  for (uint32_t i = 0; i < kernel->num_outputs; ++i)
+    model->output_bytes[i] = tensor_bytes(&kernel->outputs[i]);
+  *out_model = model;
+  return NULL;
+}
+
+nnc_status_t nnc_model_load_file(const char* path, nnc_model_t** out_model) {
+  if (!path || !out_model)
+    return make_status("nnc_model_load_file: path and out_model must not be NULL");
+  *out_model = NULL;
+  void* library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!library) return make_status("nnc: cannot load model '%s': %s", path, dlerror());
+  nnc_kernel_model_fn_v0_t model_fn =
+      (nnc_kernel_model_fn_v0_t)dlsym(library, NNC_KERNEL_MODEL_SYMBOL_V0);
+  if (!model_fn) {
+    dlclose(library);
+    return make_status("nnc: '%s' is not an nnc model (no symbol %s)", path,
+                       NNC_KERNEL_MODEL_SYMBOL_V0);
+  }
+  nnc_status_t status = wrap_kernel(model_fn(), library, path, out_model);
+  if (status) dlclose(library);
+  return status;
+}
+
+nnc_status_t nnc_model_load_static(nnc_kernel_model_fn_v0_t model_fn, nnc_model_t** out_model) {
+  if (!model_fn || !out_model)
+    return make_status("nnc_model_load_static: model_fn and out_model must not be NULL");
+  *out_model = NULL;
+  return wrap_kernel(model_fn(), NULL, "static model", out_model);
+}
+
+void nnc_model_release(nnc_model_t* model) {
+  if (!model) return;
+  if (model->library) dlclose(model->library);
+  free(model->input_bytes);
+  free(model->output_bytes);
+  free(model);
+}
+
+size_t nnc_model_input_count(const nnc_model_t* model) {
+  return model ? model->kernel->num_inputs : 0;
+}
+
+size_t nnc_model_output_count(const nnc_model_t* model) {
+  return model ? model->kernel->num_outputs : 0;
+}
+
+static nnc_status_t tensor_info(const nnc_kernel_tensor_v0_t* tensors, const size_t* bytes,
+                                size_t count, size_t index, const char* kind,
+                                nnc_tensor_info_t* out_info) {
+  if (!out_info) return make_status("nnc: out_info must not be NULL");
+  if (index >= count)
+    return make_status("nnc: %s index %zu out of range (the model has %zu)", kind, index, count);
+  const nnc_kernel_tensor_v0_t* t = &tensors[index];
+  out_info->name = t->name;
+  out_info->dtype = (nnc_dtype_t)t->dtype;
+  out_info->rank = t->rank;
+  out_info->shape = t->shape;
+  out_info->byte_size = bytes[index];
+  return NULL;
+}
+
+nnc_status_t nnc_model_input_info(const nnc_model_t* model, size_t index,
+                                  nnc_tensor_info_t* out_info) {
+  if (!model) return make_status("nnc_model_input_info: model must not be NULL");
+  return tensor_info(model->kernel->inputs, model->input_bytes, model->kernel->num_inputs, index,
+                     "input", out_info);
+}
+
+nnc_status_t nnc_model_output_info(const nnc_model_t* model, size_t index,
+                                   nnc_tensor_info_t* out_info) {
+  if (!model) return make_status("nnc_model_output_info: model must not be NULL");
+  return tensor_info(model->kernel->outputs, model->output_bytes, model->kernel->num_outputs,
+                     index, "output", out_info);
+}
+
+/* Checks one caller view against the model's tensor. */
+static nnc_status_t check_view(const nnc_tensor_view_t* view, const nnc_kernel_tensor_v0_t* t,
+                               size_t expected_bytes, const char* kind, size_t index) {
+  const char* name = t->name ? t->name : "";
+  if (!view->data && expected_bytes)
+    return make_status("nnc: %s %zu ('%s'): data is NULL", kind, index, name);
+  if ((int32_t)view->dtype != t->dtype)
+    return make_status("nnc: %s %zu ('%s'): dtype %s, expected %s", kind, index, name,
+                       nnc_dtype_name(view->dtype), nnc_dtype_name((nnc_dtype_t)t->dtype));
+  if (view->rank != t->rank)
+    return make_status("nnc: %s %zu ('%s'): rank %d, expected %d", kind, index, name, view->rank,
+                       t->rank);
+  if (t->rank && !view->shape)
+    return make_status("nnc: %s %zu ('%s'): shape is NULL", kind, index, name);
+  for (int32_t d = 0; d < t->rank; ++d)
+    if (view->shape[d] != t->shape[d])
+      return make_status("nnc: %s %zu ('%s'): dim %d is %lld, expected %lld", kind, index, name,
+                         d, (long long)view->shape[d], (long long)t->shape[d]);
+  if (view->byte_size < expected_bytes)
+    return make_status("nnc: %s %zu ('%s'): buffer holds %zu bytes, expected %zu", kind, index,
+                       name, view->byte_size, expected_bytes);
+  return NULL;
+}
+
+/* Upper bound on inputs + outputs passed on the stack. */
+#define NNC_MAX_STACK_ARGS 64
+
+nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* inputs,
+                           size_t input_count, const nnc_tensor_view_t* outputs,
+                           size_t output_count) {
+  if (!model) return make_status("nnc_model_run: model must not be NULL");
+  const nnc_kernel_model_v0_t* k = model->kernel;
+  if (input_count != k->num_inputs)
+    return make_status("nnc: got %zu inputs, the model takes %u", input_count, k->num_inputs);
+  if (output_count != k->num_outputs)
+    return make_status("nnc: got %zu outputs, the model produces %u", output_count,
+                       k->num_outputs);
+  if ((input_count && !inputs) || (output_count && !outputs))
+    return make_status("nnc_model_run: inputs/outputs must not be NULL");
+  for (size_t i = 0; i < input_count; ++i) {
+    nnc_status_t status = check_view(&inputs[i], &k->inputs[i], model->input_bytes[i], "input", i);
+    if (status) return status;
+  }
+  for (size_t i = 0; i < output_count; ++i) {
+    nnc_status_t status =
+        check_view(&outputs[i], &k->outputs[i], model->output_bytes[i], "output", i);
+    if (status) return status;
+  }
+  void* stack_ptrs[NNC_MAX_STACK_ARGS];
+  void** ptrs = stack_ptrs;
+  if (input_count + output_count > NNC_MAX_STACK_ARGS) {
+    ptrs = (void**)malloc((input_count + output_count) * sizeof(void*));
+    if (!ptrs) return make_status("nnc: out of memory");
+  }
+  for (size_t i = 0; i < input_count; ++i) ptrs[i] = inputs[i].data;
+  for (size_t i = 0; i < output_count; ++i) ptrs[input_count + i] = outputs[i].data;
+  k->run((void* const*)ptrs, (void* const*)(ptrs + input_count));
+  if (ptrs != stack_ptrs) free(ptrs);
+  return NULL;
+}
+
+nnc_status_t nnc_model_run_allocating_outputs(const nnc_model_t* model,
+                                              const nnc_tensor_view_t* inputs,
+                                              size_t input_count, void** out_buffers,
+                                              size_t output_count) {
+  if (!model || !out_buffers)
+    return make_status("nnc_model_run_allocating_outputs: model and out_buffers must not be NULL");
+  const nnc_kernel_model_v0_t* k = model->kernel;
+  if (output_count != k->num_outputs)
+    return make_status("nnc: got %zu output slots, the model produces %u", output_count,
+                       k->num_outputs);
+  nnc_tensor_view_t* views = (nnc_tensor_view_t*)calloc(output_count + 1, sizeof(*views));
+  if (!views) return make_status("nnc: out of memory");
+  nnc_status_t status = NULL;
+  for (size_t i = 0; i < output_count && !status; ++i) {
+    /* At least one byte so that empty tensors still get a distinct buffer. */
+    views[i].data = malloc(model->output_bytes[i] ? model->output_bytes[i] : 1);
+    views[i].dtype = (nnc_dtype_t)k->outputs[i].dtype;
+    views[i].rank = k->outputs[i].rank;
+    views[i].shape = k->outputs[i].shape;
+    views[i].byte_size = model->output_bytes[i];
+    if (!views[i].data) status = make_status("nnc: out of memory");
+  }
+  if (!status) status = nnc_model_run(model, inputs, input_count, views, output_count);
+  for (size_t i = 0; i < output_count; ++i) {
+    if (status) {
+      free(views[i].data);
+      out_buffers[i] = NULL;
+    } else {
+      out_buffers[i] = views[i].data;
+    }
+  }
+  free(views);
+  return status;
+}
+
+void nnc_buffer_free(void* buffer) { free(buffer); }
