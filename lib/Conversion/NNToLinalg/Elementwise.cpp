@@ -99,6 +99,52 @@ Value unaryBody(Operation *op, OpBuilder &b, Location loc, Value x) {
         Value isPos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE, x, c(0));
         return arith::SelectOp::create(b, loc, isPos, x, neg);
       })
+      .Case([&](nn::CeluOp o) {
+        // max(0, x) + min(0, alpha * (exp(x / alpha) - 1))
+        double alpha = o.getAlpha().convertToDouble();
+        Value em1 = arith::SubFOp::create(
+            b, loc, math::ExpOp::create(b, loc, arith::DivFOp::create(b, loc, x, c(alpha))), c(1));
+        Value neg = arith::MinimumFOp::create(
+            b, loc, c(0), arith::MulFOp::create(b, loc, em1, c(alpha)));
+        return arith::AddFOp::create(b, loc, arith::MaximumFOp::create(b, loc, x, c(0)), neg);
+      })
+      .Case([&](nn::SeluOp o) {
+        Value em1 = arith::SubFOp::create(b, loc, math::ExpOp::create(b, loc, x), c(1));
+        Value neg = arith::MulFOp::create(b, loc, em1, c(o.getAlpha().convertToDouble()));
+        Value isPos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, c(0));
+        return arith::MulFOp::create(b, loc, arith::SelectOp::create(b, loc, isPos, x, neg),
+                                     c(o.getGamma().convertToDouble()));
+      })
+      .Case([&](nn::ThresholdedReluOp o) {
+        Value above = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                                            c(o.getAlpha().convertToDouble()));
+        return arith::SelectOp::create(b, loc, above, x, c(0));
+      })
+      .Case([&](nn::ShrinkOp o) -> Value {
+        if (!isFloat(x))
+          return Value();
+        double lambd = o.getLambd().convertToDouble(), bias = o.getBias().convertToDouble();
+        Value below = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, c(-lambd));
+        Value above = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, c(lambd));
+        Value low = arith::AddFOp::create(b, loc, x, c(bias));
+        Value high = arith::SubFOp::create(b, loc, x, c(bias));
+        return arith::SelectOp::create(b, loc, below, low,
+                                       arith::SelectOp::create(b, loc, above, high, c(0)));
+      })
+      .Case([&](nn::SignOp) -> Value {
+        if (isFloat(x)) {
+          Value pos = arith::UIToFPOp::create(
+              b, loc, t, arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, c(0)));
+          Value neg = arith::UIToFPOp::create(
+              b, loc, t, arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, c(0)));
+          return arith::SubFOp::create(b, loc, pos, neg);
+        }
+        Value pos = arith::ExtUIOp::create(
+            b, loc, t, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, c(0)));
+        Value neg = arith::ExtUIOp::create(
+            b, loc, t, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, c(0)));
+        return arith::SubIOp::create(b, loc, pos, neg);
+      })
       .Case([&](nn::SoftplusOp) {
         return math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, x));
       })
@@ -176,6 +222,30 @@ Value binaryBody(Operation *op, OpBuilder &b, Location loc, Value l, Value r) {
             arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE, l,
                                   scalarConstant(b, loc, l.getType(), 0));
         return arith::SelectOp::create(b, loc, isPos, l, arith::MulFOp::create(b, loc, l, r));
+      })
+      .Case([&](nn::ModOp o) -> Value {
+        // fmod: the sign of the dividend (C fmod); otherwise of the divisor (Python %).
+        Value rem;
+        if (f)
+          rem = arith::RemFOp::create(b, loc, l, r);
+        else if (u)
+          rem = arith::RemUIOp::create(b, loc, l, r);
+        else
+          rem = arith::RemSIOp::create(b, loc, l, r);
+        if (o.getFmod() || u)
+          return rem;
+        Value zero = scalarConstant(b, loc, l.getType(), 0);
+        auto compare = [&](arith::CmpFPredicate fp, arith::CmpIPredicate ip, Value a) -> Value {
+          if (f)
+            return arith::CmpFOp::create(b, loc, fp, a, zero);
+          return arith::CmpIOp::create(b, loc, ip, a, zero);
+        };
+        Value remNeg = compare(arith::CmpFPredicate::OLT, arith::CmpIPredicate::slt, rem);
+        Value divNeg = compare(arith::CmpFPredicate::OLT, arith::CmpIPredicate::slt, r);
+        Value nonZero = compare(arith::CmpFPredicate::UNE, arith::CmpIPredicate::ne, rem);
+        Value fix = arith::AndIOp::create(
+            b, loc, nonZero, arith::XOrIOp::create(b, loc, remNeg, divNeg));
+        return arith::SelectOp::create(b, loc, fix, createAdd(b, loc, rem, r), rem);
       })
       .Case([&](nn::AndOp) { return arith::AndIOp::create(b, loc, l, r); })
       .Case([&](nn::OrOp) { return arith::OrIOp::create(b, loc, l, r); })
@@ -314,12 +384,13 @@ struct CastToGeneric : OpRewritePattern<nn::CastOp> {
 void mlir::nnc::populateNNElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
   addElementwise<nn::ReluOp, nn::SigmoidOp, nn::TanhOp, nn::ErfOp, nn::SqrtOp, nn::ExpOp,
                  nn::LogOp, nn::NegOp, nn::AbsOp, nn::ReciprocalOp, nn::HardSwishOp,
-                 nn::HardSigmoidOp, nn::LeakyReluOp, nn::EluOp, nn::SoftplusOp, nn::SoftsignOp,
+                 nn::HardSigmoidOp, nn::LeakyReluOp, nn::EluOp, nn::CeluOp, nn::SeluOp,
+                 nn::ThresholdedReluOp, nn::ShrinkOp, nn::SignOp, nn::SoftplusOp, nn::SoftsignOp,
                  nn::CeilOp, nn::FloorOp, nn::RoundOp, nn::SinOp, nn::CosOp, nn::TanOp,
                  nn::AsinOp, nn::AcosOp, nn::AtanOp, nn::SinhOp, nn::CoshOp, nn::AsinhOp,
                  nn::AcoshOp, nn::AtanhOp, nn::NotOp, nn::GeluOp>(patterns);
   addElementwise<nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp, nn::MaxOp, nn::MinOp, nn::PowOp,
-                 nn::PReluOp, nn::AndOp, nn::OrOp, nn::XorOp, nn::EqualOp, nn::LessOp,
+                 nn::PReluOp, nn::ModOp, nn::AndOp, nn::OrOp, nn::XorOp, nn::EqualOp, nn::LessOp,
                  nn::LessEqualOp, nn::GreaterOp, nn::GreaterEqualOp>(patterns);
   patterns.add<ClipToGeneric, WhereToGeneric, CastToGeneric>(patterns.getContext());
 }
