@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Tests the Python package against ONNX Runtime, and its error paths.
+
+Run with the project venv's Python; the package is imported from python/ in the repository.
+"""
+
+import os
+import sys
+import unittest
+
+import numpy as np
+import onnx
+import onnxruntime
+from onnx import helper, TensorProto
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "python"))
+import nnc  # noqa: E402
+
+DIGITS = os.path.join(REPO, "examples", "digits", "digits.onnx")
+
+
+class DigitsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.module = nnc.compile(DIGITS)
+        cls.images = np.load(os.path.join(REPO, "examples", "digits", "test_images.npy"))
+
+    def test_metadata(self):
+        self.assertEqual(self.module.inputs[0].name, "input")
+        self.assertEqual(self.module.inputs[0].shape, (1, 1, 8, 8))
+        self.assertEqual(self.module.outputs[0].dtype, np.float32)
+
+    def test_matches_onnxruntime(self):
+        session = onnxruntime.InferenceSession(DIGITS, providers=["CPUExecutionProvider"])
+        for image in self.images[:32]:
+            (expected,) = session.run(None, {"input": image[None]})
+            (actual,) = self.module.run({"input": image[None]})
+            np.testing.assert_allclose(actual, expected, rtol=1e-3, atol=1e-5)
+
+    def test_list_and_dict_inputs_agree(self):
+        image = self.images[0][None]
+        np.testing.assert_array_equal(self.module.run([image])[0],
+                                      self.module.run({"input": image})[0])
+
+    def test_wrong_shape(self):
+        with self.assertRaisesRegex(nnc.NNCError, r"input 'input': shape \(1, 8, 8\), expected"):
+            self.module.run([self.images[0]])
+
+    def test_wrong_dtype(self):
+        with self.assertRaisesRegex(nnc.NNCError, "dtype complex128"):
+            self.module.run([self.images[0][None].astype(np.complex128)])
+
+    def test_missing_and_unknown_inputs(self):
+        with self.assertRaisesRegex(nnc.NNCError, "missing input"):
+            self.module.run({})
+        with self.assertRaisesRegex(nnc.NNCError, "unknown input"):
+            self.module.run({"input": self.images[0][None], "other": 1})
+
+
+class CompileTest(unittest.TestCase):
+    def test_model_proto_and_input_shape(self):
+        graph = helper.make_graph(
+            [helper.make_node("Relu", ["x"], ["y"])], "g",
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3])],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 3])])
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+        module = nnc.compile(model, input_shapes={"x": (2, 3)})
+        x = np.array([[-1, 2, -3], [4, -5, 6]], np.float32)
+        np.testing.assert_array_equal(module.run([x])[0], np.maximum(x, 0))
+
+    def test_compile_error_names_the_node(self):
+        graph = helper.make_graph(
+            [helper.make_node("FooBar", ["x"], ["y"], name="strange")], "g",
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])])
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+        with self.assertRaisesRegex(nnc.NNCError, "unsupported ONNX op 'FooBar'.*'strange'"):
+            nnc.compile(model)
+
+    def test_load_error(self):
+        with self.assertRaisesRegex(nnc.NNCError, "cannot load model"):
+            nnc.Module("/nonexistent/model.so")
+
+
+if __name__ == "__main__":
+    unittest.main()
