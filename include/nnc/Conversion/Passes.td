@@ -27,7 +27,7 @@ def NNCConvertNNToLinalgPass : Pass<"nnc-convert-nn-to-linalg", "mlir::ModuleOp"
   }];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
-    "mlir::math::MathDialect", "mlir::tensor::TensorDialect"
+    "mlir::math::MathDialect", "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect"
   ];
 }
 

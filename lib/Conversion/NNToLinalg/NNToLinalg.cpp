@@ -20,6 +20,7 @@ void mlir::nnc::populateNNToLinalgConversionPatterns(RewritePatternSet &patterns
   populateNNContractionToLinalgPatterns(patterns);
   populateNNPoolToLinalgPatterns(patterns);
   populateNNReductionToLinalgPatterns(patterns);
+  populateNNRecurrentToLinalgPatterns(patterns);
   populateNNDataMovementToLinalgPatterns(patterns);
 }
 

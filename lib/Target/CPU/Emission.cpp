@@ -68,7 +68,7 @@ std::unique_ptr<llvm::Module> mlir::nnc::translateAndOptimize(ModuleOp module,
   llvmModule->setTargetTriple(machine.getTargetTriple());
   llvmModule->setDataLayout(machine.createDataLayout());
   if (failed(addKernelABI(*llvmModule, signature))) {
-    module.emitError("the lowered module has no @main");
+    module.emitError("the lowered module has no @main taking the model's buffers");
     return nullptr;
   }
 

@@ -109,13 +109,28 @@ LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature
   auto *run = llvm::Function::Create(runType, llvm::GlobalValue::InternalLinkage,
                                      "nnc_model_run_v0", module);
   b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", run));
+  // @main takes MLIR's expanded memref descriptors: (allocated, aligned, offset,
+  // sizes..., strides...) per buffer; ours are dense row-major.
   SmallVector<llvm::Value *> args;
-  auto loadPointers = [&](llvm::Value *array, size_t count) {
-    for (size_t i = 0; i < count; ++i)
-      args.push_back(b.CreateLoad(ptrType, b.CreateConstGEP1_64(ptrType, array, i)));
+  auto addBuffers = [&](llvm::Value *array, ArrayRef<TensorSignature> tensors) {
+    for (auto [i, t] : llvm::enumerate(tensors)) {
+      llvm::Value *data = b.CreateLoad(ptrType, b.CreateConstGEP1_64(ptrType, array, i));
+      args.append({data, data, b.getInt64(0)});
+      for (int64_t dim : t.shape)
+        args.push_back(b.getInt64(dim));
+      SmallVector<int64_t> strides(t.shape.size(), 1);
+      for (int64_t d = static_cast<int64_t>(t.shape.size()) - 2; d >= 0; --d)
+        strides[d] = strides[d + 1] * t.shape[d + 1];
+      for (int64_t stride : strides)
+        args.push_back(b.getInt64(stride));
+    }
   };
-  loadPointers(run->getArg(0), signature.inputs.size());
-  loadPointers(run->getArg(1), signature.outputs.size());
+  addBuffers(run->getArg(0), signature.inputs);
+  addBuffers(run->getArg(1), signature.outputs);
+  if (args.size() != main->arg_size()) {
+    run->eraseFromParent();
+    return failure();
+  }
   b.CreateCall(main, args);
   b.CreateRetVoid();
 

@@ -37,8 +37,9 @@ struct ModelSignature {
 FailureOr<ModelSignature> extractModelSignature(func::FuncOp main);
 
 /// Adds the runtime ABI (runtime/include/nnc_rt/kernel_abi.h) to a translated
-/// module whose `main` takes one pointer per input and output: tensor and
-/// model descriptors, the run trampoline and the exported nnc_model_v0().
+/// module whose `main` takes a static memref (expanded descriptor) per input
+/// and output: tensor and model descriptors, the run trampoline and the
+/// exported nnc_model_v0(). Fails if `main` is missing or takes other arguments.
 LogicalResult addKernelABI(llvm::Module &module, const ModelSignature &signature);
 
 /// Target selection; empty fields mean the host (its CPU and all its features).
@@ -50,8 +51,8 @@ struct CPUTargetOptions {
 FailureOr<std::unique_ptr<llvm::TargetMachine>>
 createCPUTargetMachine(const CPUTargetOptions &options, std::string &error);
 
-/// Translates an LLVM-dialect module whose `@main` takes bare pointers (inputs,
-/// then outputs), adds the kernel ABI entry and descriptor, and runs LLVM's -O2
+/// Translates an LLVM-dialect module whose `@main` takes the input and output
+/// memrefs, adds the kernel ABI entry and descriptor, and runs LLVM's -O2
 /// pipeline for `machine`.
 std::unique_ptr<llvm::Module> translateAndOptimize(ModuleOp module,
                                                    const ModelSignature &signature,
