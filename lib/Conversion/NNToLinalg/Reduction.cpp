@@ -167,6 +167,70 @@ struct ReduceToGeneric : OpRewritePattern<OpTy> {
   }
 };
 
+/// argmax / argmin: a reduction carrying the best value and its index.
+template <typename OpTy, bool isMax>
+struct ArgReduceToGeneric : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getInput().getType());
+    Type t = type.getElementType();
+    if (isa<IntegerType>(t) && !t.isSignlessInteger())
+      return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
+    int64_t axis = op.getAxis();
+    SmallVector<int64_t> shape;
+    SmallVector<AffineExpr> outExprs;
+    SmallVector<utils::IteratorType> iterators;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      iterators.push_back(d == axis ? utils::IteratorType::reduction
+                                    : utils::IteratorType::parallel);
+      if (d != axis) {
+        shape.push_back(type.getDimSize(d));
+        outExprs.push_back(getAffineDimExpr(d, context));
+      }
+    }
+    auto valueType = RankedTensorType::get(shape, t);
+    auto indexType = RankedTensorType::get(shape, rewriter.getI64Type());
+    AffineMap outMap = AffineMap::get(type.getRank(), 0, outExprs, context);
+    SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(type.getRank()), outMap, outMap};
+    bool last = op.getSelectLastIndex();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valueType, indexType}, op.getInput(),
+        ValueRange{filledTensor(rewriter, loc, valueType,
+                                extremeConstant(rewriter, loc, t, /*lowest=*/isMax)),
+                   filledTensor(rewriter, loc, indexType,
+                                scalarConstant(rewriter, loc, rewriter.getI64Type(), 0))},
+        maps, iterators, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value x = a[0], best = a[1], bestIndex = a[2];
+          Value index = arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                                   linalg::IndexOp::create(b, l, axis));
+          Value better;
+          if (isa<FloatType>(t)) {
+            auto predicate = isMax ? (last ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OGT)
+                                   : (last ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT);
+            better = arith::CmpFOp::create(b, l, predicate, x, best);
+          } else {
+            auto predicate = isMax ? (last ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sgt)
+                                   : (last ? arith::CmpIPredicate::sle : arith::CmpIPredicate::slt);
+            better = arith::CmpIOp::create(b, l, predicate, x, best);
+          }
+          // The first element always wins, so that the index is valid even when
+          // every element equals the initial extreme.
+          Value first = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, index,
+                                              scalarConstant(b, l, b.getI64Type(), 0));
+          better = arith::OrIOp::create(b, l, better, first);
+          linalg::YieldOp::create(b, l,
+                                  ValueRange{arith::SelectOp::create(b, l, better, x, best),
+                                             arith::SelectOp::create(b, l, better, index,
+                                                                     bestIndex)});
+        });
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, generic.getResult(1),
+                                         cast<RankedTensorType>(op.getType())));
+    return success();
+  }
+};
+
 /// softmax / log_softmax along one axis, with the max subtracted for stability.
 template <typename OpTy, bool isLog>
 struct SoftmaxToGeneric : OpRewritePattern<OpTy> {
@@ -321,6 +385,8 @@ void mlir::nnc::populateNNReductionToLinalgPatterns(RewritePatternSet &patterns)
                ReduceToGeneric<nn::ReduceProdOp>, ReduceToGeneric<nn::ReduceL1Op>,
                ReduceToGeneric<nn::ReduceL2Op>, ReduceToGeneric<nn::ReduceSumSquareOp>,
                ReduceToGeneric<nn::ReduceLogSumOp>, ReduceToGeneric<nn::ReduceLogSumExpOp>>(
+      context);
+  patterns.add<ArgReduceToGeneric<nn::ArgMaxOp, true>, ArgReduceToGeneric<nn::ArgMinOp, false>>(
       context);
   patterns.add<SoftmaxToGeneric<nn::SoftmaxOp, false>, SoftmaxToGeneric<nn::LogSoftmaxOp, true>,
                LayerNormToGeneric, InstanceNormToGeneric, MeanVarianceNormToGeneric,
