@@ -21,6 +21,7 @@ void mlir::nnc::populateNNToLinalgConversionPatterns(RewritePatternSet &patterns
   populateNNPoolToLinalgPatterns(patterns);
   populateNNReductionToLinalgPatterns(patterns);
   populateNNRecurrentToLinalgPatterns(patterns);
+  populateNNResizeToLinalgPatterns(patterns);
   populateNNDataMovementToLinalgPatterns(patterns);
 }
 

@@ -644,8 +644,11 @@ LogicalResult importResize(NodeImporter &node) {
       node.namedAttr("roi", b.getDenseF64ArrayAttr(allRoi)),
       node.namedAttr("mode", b.getStringAttr(mode)),
       node.namedAttr("coordinate_transformation_mode", b.getStringAttr(transform)),
+      // Upsample and Resize-10 pick the nearest pixel by flooring.
       node.namedAttr("nearest_mode",
-                     b.getStringAttr(node.getString("nearest_mode", "round_prefer_floor"))),
+                     b.getStringAttr(isUpsample || node.opset < 11
+                                         ? "floor"
+                                         : node.getString("nearest_mode", "round_prefer_floor"))),
       node.namedAttr("cubic_coeff_a", b.getF32FloatAttr(node.getFloat("cubic_coeff_a", -0.75f))),
       node.namedAttr("exclude_outside", b.getBoolAttr(node.getInt("exclude_outside", 0))),
       node.namedAttr("extrapolation_value",
