@@ -149,8 +149,103 @@ struct ConvToGeneric : OpRewritePattern<nn::ConvOp> {
     return success();
   }
 };
+/// conv_transpose as a convolution: the input spread out by the strides (zeros
+/// in between), padded by (k - 1) * d - pad (cropped where negative), and
+/// correlated with the spatially flipped kernel.
+struct ConvTransposeToGeneric : OpRewritePattern<nn::ConvTransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::ConvTransposeOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto inType = op.getInput().getType();
+    auto wType = op.getWeight().getType();
+    auto resultType = op.getType();
+    Type element = resultType.getElementType();
+    int64_t spatial = inType.getRank() - 2;
+    int64_t group = op.getGroup(), batch = inType.getDimSize(0), channels = inType.getDimSize(1);
+    int64_t cPerGroup = channels / group, fPerGroup = wType.getDimSize(1);
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(), pads = op.getPads();
+    Value zero = scalarConstant(rewriter, loc, element, 0);
+
+    // Spread: [N, C, (in - 1) * s + 1].
+    SmallVector<int64_t> spreadShape{batch, channels};
+    SmallVector<OpFoldResult> offsets(inType.getRank(), rewriter.getIndexAttr(0)), sizes, steps;
+    for (int64_t d = 0; d < inType.getRank(); ++d) {
+      sizes.push_back(rewriter.getIndexAttr(inType.getDimSize(d)));
+      int64_t stride = d < 2 ? 1 : strides[d - 2];
+      steps.push_back(rewriter.getIndexAttr(stride));
+      if (d >= 2)
+        spreadShape.push_back((inType.getDimSize(d) - 1) * stride + 1);
+    }
+    Value input = filledTensor(rewriter, loc, RankedTensorType::get(spreadShape, element), zero);
+    input = tensor::InsertSliceOp::create(rewriter, loc, op.getInput(), input, offsets, sizes, steps);
+    // Pad (or crop) so that a stride-1 correlation yields the output size.
+    SmallVector<int64_t> low(2, 0), high(2, 0), cropLow(2, 0), cropHigh(2, 0);
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t reach = (wType.getDimSize(i + 2) - 1) * dilations[i];
+      int64_t l = reach - pads[i], h = reach - pads[i + spatial] + op.getOutputPadding()[i];
+      low.push_back(std::max<int64_t>(l, 0));
+      high.push_back(std::max<int64_t>(h, 0));
+      cropLow.push_back(std::max<int64_t>(-l, 0));
+      cropHigh.push_back(std::max<int64_t>(-h, 0));
+    }
+    input = padTensor(rewriter, loc, input, low, high, zero);
+    if (llvm::any_of(cropLow, [](int64_t c) { return c; }) ||
+        llvm::any_of(cropHigh, [](int64_t c) { return c; })) {
+      auto padded = cast<RankedTensorType>(input.getType());
+      SmallVector<OpFoldResult> cropOffsets, cropSizes, unit(padded.getRank(), rewriter.getIndexAttr(1));
+      SmallVector<int64_t> cropped;
+      for (int64_t d = 0; d < padded.getRank(); ++d) {
+        cropped.push_back(padded.getDimSize(d) - cropLow[d] - cropHigh[d]);
+        cropOffsets.push_back(rewriter.getIndexAttr(cropLow[d]));
+        cropSizes.push_back(rewriter.getIndexAttr(cropped.back()));
+      }
+      input = tensor::ExtractSliceOp::create(rewriter, loc, RankedTensorType::get(cropped, element),
+                                             input, cropOffsets, cropSizes, unit);
+    }
+    auto paddedShape = cast<RankedTensorType>(input.getType()).getShape();
+    SmallVector<int64_t> groupedIn{batch, group, cPerGroup};
+    groupedIn.append(paddedShape.begin() + 2, paddedShape.end());
+    input = reshapeTensor(rewriter, loc, input, RankedTensorType::get(groupedIn, element));
+    // Weight [C, F/G, K...] viewed as [G, C/G, F/G, K...].
+    SmallVector<int64_t> groupedW{group, cPerGroup, fPerGroup};
+    groupedW.append(wType.getShape().begin() + 2, wType.getShape().end());
+    Value weight = reshapeTensor(rewriter, loc, op.getWeight(), RankedTensorType::get(groupedW, element));
+    SmallVector<int64_t> groupedOut{batch, group, fPerGroup};
+    groupedOut.append(resultType.getShape().begin() + 2, resultType.getShape().end());
+    auto groupedOutType = RankedTensorType::get(groupedOut, element);
+
+    int64_t numLoops = 3 + spatial + 1 + spatial;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+    AffineExpr n = d(0), g = d(1), f = d(2), c = d(3 + spatial);
+    SmallVector<AffineExpr> inExprs{n, g, c}, wExprs{g, c, f}, outExprs{n, g, f};
+    for (int64_t i = 0; i < spatial; ++i) {
+      AffineExpr o = d(3 + i), k = d(4 + spatial + i);
+      inExprs.push_back(o + k * dilations[i]);
+      wExprs.push_back(getAffineConstantExpr(wType.getDimSize(i + 2) - 1, context) - k);
+      outExprs.push_back(o);
+    }
+    SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inExprs, context),
+                                AffineMap::get(numLoops, 0, wExprs, context),
+                                AffineMap::get(numLoops, 0, outExprs, context)};
+    SmallVector<utils::IteratorType> iterators(3 + spatial, utils::IteratorType::parallel);
+    iterators.append(1 + spatial, utils::IteratorType::reduction);
+    Value result = linalg::GenericOp::create(
+                       rewriter, loc, groupedOutType, ValueRange{input, weight},
+                       zeros(rewriter, loc, groupedOutType), maps, iterators,
+                       [](OpBuilder &b, Location l, ValueRange args) {
+                         linalg::YieldOp::create(b, l, multiplyAccumulate(b, l, args));
+                       })
+                       .getResult(0);
+    result = reshapeTensor(rewriter, loc, result, resultType);
+    if (op.getBias())
+      result = addChannelBias(rewriter, loc, result, op.getBias());
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
 } // namespace
 
 void mlir::nnc::populateNNContractionToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<MatMulToGeneric, ConvToGeneric>(patterns.getContext());
+  patterns.add<MatMulToGeneric, ConvToGeneric, ConvTransposeToGeneric>(patterns.getContext());
 }

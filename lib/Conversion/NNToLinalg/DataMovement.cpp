@@ -80,6 +80,13 @@ struct SplitToExtractSlices : OpRewritePattern<nn::SplitOp> {
     int64_t offset = 0, axis = op.getAxis();
     for (Value result : op.getResults()) {
       auto type = cast<RankedTensorType>(result.getType());
+      if (type.getNumElements() == 0) {
+        // An empty piece reads nothing (and its offset may lie past the end).
+        pieces.push_back(tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
+                                                 type.getElementType()));
+        offset += type.getDimSize(axis);
+        continue;
+      }
       SmallVector<OpFoldResult> offsets, sizes, strides;
       sliceAlong(rewriter, type.getShape(), axis, offset, offsets, sizes, strides);
       pieces.push_back(tensor::ExtractSliceOp::create(rewriter, op.getLoc(), type, op.getInput(),
@@ -117,6 +124,18 @@ Value gatherGeneric(OpBuilder &b, Location loc, RankedTensorType type, Value inp
 
 Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// A copy of `input` into `type` where the result at index i reads `inMap(i)`.
+Value permuteGeneric(OpBuilder &b, Location loc, Value input, RankedTensorType type,
+                     AffineMap inMap) {
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  SmallVector<utils::IteratorType> iterators(type.getRank(), utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, type, input, init,
+             ArrayRef<AffineMap>{inMap, b.getMultiDimIdentityMap(type.getRank())}, iterators,
+             [](OpBuilder &nb, Location l, ValueRange args) { linalg::YieldOp::create(nb, l, args[0]); })
+      .getResult(0);
 }
 
 struct SliceToTensor : OpRewritePattern<nn::SliceOp> {
@@ -186,6 +205,62 @@ struct GatherToGeneric : OpRewritePattern<nn::GatherOp> {
   }
 };
 
+struct GatherElementsToGeneric : OpRewritePattern<nn::GatherElementsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::GatherElementsOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    int64_t axis = op.getAxis();
+    int64_t dimSize = op.getInput().getType().getDimSize(axis);
+    rewriter.replaceOp(
+        op, gatherGeneric(rewriter, loc, type, op.getInput(), op.getIndices(),
+                          rewriter.getMultiDimIdentityMap(type.getRank()),
+                          [&](OpBuilder &b, Location l, ValueRange idx, ValueRange extras) {
+                            Value raw = arith::IndexCastOp::create(b, l, b.getIndexType(), extras[0]);
+                            Value isNegative = arith::CmpIOp::create(
+                                b, l, arith::CmpIPredicate::slt, raw, indexConstant(b, l, 0));
+                            Value wrapped = arith::AddIOp::create(b, l, raw, indexConstant(b, l, dimSize));
+                            SmallVector<Value> source(idx);
+                            source[axis] = arith::SelectOp::create(b, l, isNegative, wrapped, raw);
+                            return source;
+                          }));
+    return success();
+  }
+};
+
+/// depth_to_space / space_to_depth are pure index permutations, written as
+/// affine input maps (floordiv/mod by the block size).
+struct DepthToSpaceToGeneric : OpRewritePattern<nn::DepthToSpaceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::DepthToSpaceOp op, PatternRewriter &rewriter) const override {
+    MLIRContext *context = rewriter.getContext();
+    auto type = op.getType();
+    int64_t b = op.getBlocksize(), channels = type.getDimSize(1);
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+    AffineExpr bh = d(2) % b, bw = d(3) % b;
+    AffineExpr c = op.getMode() == "DCR" ? (bh * b + bw) * channels + d(1)
+                                         : d(1) * (b * b) + bh * b + bw;
+    AffineMap inMap = AffineMap::get(4, 0, {d(0), c, d(2).floorDiv(b), d(3).floorDiv(b)}, context);
+    rewriter.replaceOp(op, permuteGeneric(rewriter, op.getLoc(), op.getInput(), type, inMap));
+    return success();
+  }
+};
+
+struct SpaceToDepthToGeneric : OpRewritePattern<nn::SpaceToDepthOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::SpaceToDepthOp op, PatternRewriter &rewriter) const override {
+    MLIRContext *context = rewriter.getContext();
+    auto type = op.getType();
+    int64_t b = op.getBlocksize(), channels = op.getInput().getType().getDimSize(1);
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+    AffineExpr block = d(1).floorDiv(channels);
+    AffineMap inMap = AffineMap::get(
+        4, 0, {d(0), d(1) % channels, d(2) * b + block.floorDiv(b), d(3) * b + block % b}, context);
+    rewriter.replaceOp(op, permuteGeneric(rewriter, op.getLoc(), op.getInput(), type, inMap));
+    return success();
+  }
+};
+
 struct ExpandToGeneric : OpRewritePattern<nn::ExpandOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::ExpandOp op, PatternRewriter &rewriter) const override {
@@ -223,11 +298,52 @@ struct TileToGeneric : OpRewritePattern<nn::TileOp> {
   }
 };
 
+/// reflect / edge / wrap padding: each output element reads the input at the
+/// mirrored, clamped or wrapped position.
+Value padByIndexing(OpBuilder &b, Location loc, nn::PadOp op) {
+  auto inType = op.getInput().getType();
+  int64_t rank = inType.getRank();
+  StringRef mode = op.getMode();
+  ArrayRef<int64_t> pads = op.getPads();
+  return gatherGeneric(
+      b, loc, op.getType(), op.getInput(), {}, {},
+      [&](OpBuilder &nb, Location l, ValueRange idx, ValueRange) {
+        SmallVector<Value> source;
+        for (int64_t d = 0; d < rank; ++d) {
+          int64_t size = inType.getDimSize(d);
+          Value p = arith::SubIOp::create(nb, l, idx[d], indexConstant(nb, l, pads[d]));
+          Value zero = indexConstant(nb, l, 0), last = indexConstant(nb, l, size - 1);
+          Value s;
+          if (mode == "edge") {
+            s = arith::MinSIOp::create(nb, l, arith::MaxSIOp::create(nb, l, p, zero), last);
+          } else if (mode == "wrap") {
+            Value n = indexConstant(nb, l, size);
+            s = arith::RemSIOp::create(
+                nb, l, arith::AddIOp::create(nb, l, arith::RemSIOp::create(nb, l, p, n), n), n);
+          } else {
+            // reflect: -p before the start, 2 (size - 1) - p past the end.
+            Value negated = arith::SubIOp::create(nb, l, zero, p);
+            Value mirrored = arith::SubIOp::create(nb, l, indexConstant(nb, l, 2 * (size - 1)), p);
+            Value before = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, p, zero);
+            Value after = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sgt, p, last);
+            s = arith::SelectOp::create(nb, l, before, negated,
+                                        arith::SelectOp::create(nb, l, after, mirrored, p));
+          }
+          source.push_back(s);
+        }
+        return source;
+      });
+}
+
 struct PadToTensor : OpRewritePattern<nn::PadOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::PadOp op, PatternRewriter &rewriter) const override {
-    if (op.getMode() != "constant")
-      return rewriter.notifyMatchFailure(op, "only constant padding is lowered yet");
+    if (op.getMode() != "constant") {
+      if (llvm::any_of(op.getPads(), [](int64_t p) { return p < 0; }))
+        return rewriter.notifyMatchFailure(op, "negative pads in non-constant modes");
+      rewriter.replaceOp(op, padByIndexing(rewriter, op.getLoc(), op));
+      return success();
+    }
     Location loc = op.getLoc();
     auto inType = op.getInput().getType();
     int64_t rank = inType.getRank();
@@ -258,6 +374,7 @@ struct PadToTensor : OpRewritePattern<nn::PadOp> {
 
 void mlir::nnc::populateNNDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ConstantToArith, ReshapeToTensor, TransposeToLinalg, ConcatToInsertSlices,
-               SplitToExtractSlices, SliceToTensor, GatherToGeneric, ExpandToGeneric,
-               TileToGeneric, PadToTensor>(patterns.getContext());
+               SplitToExtractSlices, SliceToTensor, GatherToGeneric, GatherElementsToGeneric,
+               DepthToSpaceToGeneric, SpaceToDepthToGeneric, ExpandToGeneric, TileToGeneric,
+               PadToTensor>(patterns.getContext());
 }

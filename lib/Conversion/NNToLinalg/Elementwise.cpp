@@ -208,8 +208,18 @@ Value binaryBody(Operation *op, OpBuilder &b, Location loc, Value l, Value r) {
         return arith::MinSIOp::create(b, loc, l, r);
       })
       .Case([&](nn::PowOp) -> Value {
-        if (!f)
-          return Value();
+        if (!f) {
+          // Integer base: exact integer power, or through float for a float exponent.
+          if (!isa<FloatType>(r.getType())) {
+            Value e = r.getType() == l.getType()
+                          ? r
+                          : Value(arith::ExtSIOp::create(b, loc, l.getType(), r));
+            return math::IPowIOp::create(b, loc, l, e);
+          }
+          Value base = arith::SIToFPOp::create(b, loc, r.getType(), l);
+          return arith::FPToSIOp::create(b, loc, l.getType(),
+                                         math::PowFOp::create(b, loc, base, r));
+        }
         Value exponent = r;
         if (!isa<FloatType>(r.getType()))
           exponent = arith::SIToFPOp::create(b, loc, l.getType(), r);
@@ -287,9 +297,6 @@ struct ElementwiseToGeneric : OpRewritePattern<OpTy> {
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
     if (!hasSignlessElements(op))
       return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
-    if constexpr (std::is_same_v<OpTy, nn::PowOp>)
-      if (!isa<FloatType>(op.getType().getElementType()))
-        return rewriter.notifyMatchFailure(op, "integer pow is not lowered yet");
     Operation *operation = op.getOperation();
     Value result = buildElementwise(
         rewriter, op.getLoc(), cast<RankedTensorType>(op.getType()), operation->getOperands(),
@@ -306,6 +313,33 @@ template <typename... OpTys>
 void addElementwise(RewritePatternSet &patterns) {
   patterns.add<ElementwiseToGeneric<OpTys>...>(patterns.getContext());
 }
+
+struct TriluToGeneric : OpRewritePattern<nn::TriluOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::TriluOp op, PatternRewriter &rewriter) const override {
+    if (!hasSignlessElements(op))
+      return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
+    int64_t rank = op.getType().getRank();
+    bool upper = op.getUpper();
+    int64_t k = op.getK();
+    rewriter.replaceOp(
+        op, buildElementwise(rewriter, op.getLoc(), op.getType(), op.getInput(),
+                             [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                               Value i = linalg::IndexOp::create(b, l, rank - 2);
+                               Value j = linalg::IndexOp::create(b, l, rank - 1);
+                               Value diff = arith::SubIOp::create(
+                                   b, l, arith::IndexCastOp::create(b, l, b.getI64Type(), j),
+                                   arith::IndexCastOp::create(b, l, b.getI64Type(), i));
+                               Value bound = scalarConstant(b, l, b.getI64Type(), k);
+                               Value keep = arith::CmpIOp::create(
+                                   b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
+                                   diff, bound);
+                               return arith::SelectOp::create(
+                                   b, l, keep, a[0], scalarConstant(b, l, a[0].getType(), 0));
+                             }));
+    return success();
+  }
+};
 
 struct ClipToGeneric : OpRewritePattern<nn::ClipOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -392,5 +426,6 @@ void mlir::nnc::populateNNElementwiseToLinalgPatterns(RewritePatternSet &pattern
   addElementwise<nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp, nn::MaxOp, nn::MinOp, nn::PowOp,
                  nn::PReluOp, nn::ModOp, nn::AndOp, nn::OrOp, nn::XorOp, nn::EqualOp, nn::LessOp,
                  nn::LessEqualOp, nn::GreaterOp, nn::GreaterEqualOp>(patterns);
-  patterns.add<ClipToGeneric, WhereToGeneric, CastToGeneric>(patterns.getContext());
+  patterns.add<ClipToGeneric, WhereToGeneric, CastToGeneric, TriluToGeneric>(
+      patterns.getContext());
 }

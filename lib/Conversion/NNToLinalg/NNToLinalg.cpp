@@ -22,6 +22,7 @@ void mlir::nnc::populateNNToLinalgConversionPatterns(RewritePatternSet &patterns
   populateNNReductionToLinalgPatterns(patterns);
   populateNNRecurrentToLinalgPatterns(patterns);
   populateNNResizeToLinalgPatterns(patterns);
+  populateNNControlFlowToSCFPatterns(patterns);
   populateNNDataMovementToLinalgPatterns(patterns);
 }
 

@@ -167,18 +167,13 @@ struct ReduceToGeneric : OpRewritePattern<OpTy> {
   }
 };
 
-/// argmax / argmin: a reduction carrying the best value and its index.
-template <typename OpTy, bool isMax>
-struct ArgReduceToGeneric : OpRewritePattern<OpTy> {
-  using OpRewritePattern<OpTy>::OpRewritePattern;
-  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
+/// The index (i64) of the first (or last) maximum (or minimum) along `axis`,
+/// with that dim dropped.
+Value argExtreme(OpBuilder &rewriter, Location loc, Value input, int64_t axis, bool isMax,
+                 bool last) {
     MLIRContext *context = rewriter.getContext();
-    auto type = cast<RankedTensorType>(op.getInput().getType());
+    auto type = cast<RankedTensorType>(input.getType());
     Type t = type.getElementType();
-    if (isa<IntegerType>(t) && !t.isSignlessInteger())
-      return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
-    int64_t axis = op.getAxis();
     SmallVector<int64_t> shape;
     SmallVector<AffineExpr> outExprs;
     SmallVector<utils::IteratorType> iterators;
@@ -194,9 +189,8 @@ struct ArgReduceToGeneric : OpRewritePattern<OpTy> {
     auto indexType = RankedTensorType::get(shape, rewriter.getI64Type());
     AffineMap outMap = AffineMap::get(type.getRank(), 0, outExprs, context);
     SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(type.getRank()), outMap, outMap};
-    bool last = op.getSelectLastIndex();
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{valueType, indexType}, op.getInput(),
+        rewriter, loc, TypeRange{valueType, indexType}, input,
         ValueRange{filledTensor(rewriter, loc, valueType,
                                 extremeConstant(rewriter, loc, t, /*lowest=*/isMax)),
                    filledTensor(rewriter, loc, indexType,
@@ -225,8 +219,45 @@ struct ArgReduceToGeneric : OpRewritePattern<OpTy> {
                                              arith::SelectOp::create(b, l, better, index,
                                                                      bestIndex)});
         });
-    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, generic.getResult(1),
+    return generic.getResult(1);
+}
+
+/// argmax / argmin: a reduction carrying the best value and its index.
+template <typename OpTy, bool isMax>
+struct ArgReduceToGeneric : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+    Type t = op.getInput().getType().getElementType();
+    if (isa<IntegerType>(t) && !t.isSignlessInteger())
+      return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
+    Value index = argExtreme(rewriter, op.getLoc(), op.getInput(), op.getAxis(), isMax,
+                             op.getSelectLastIndex());
+    rewriter.replaceOp(op, reshapeTensor(rewriter, op.getLoc(), index,
                                          cast<RankedTensorType>(op.getType())));
+    return success();
+  }
+};
+
+/// hardmax: 1 at the first maximum along the axis, 0 elsewhere.
+struct HardmaxToGeneric : OpRewritePattern<nn::HardmaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::HardmaxOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    int64_t axis = op.getAxis();
+    Value index = argExtreme(rewriter, loc, op.getInput(), axis, true, false);
+    SmallVector<int64_t> kept(type.getShape());
+    kept[axis] = 1;
+    index = reshapeTensor(rewriter, loc, index, RankedTensorType::get(kept, rewriter.getI64Type()));
+    rewriter.replaceOp(op, buildElementwise(
+                               rewriter, loc, type, index,
+                               [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                 Value here = arith::IndexCastOp::create(
+                                     b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axis));
+                                 Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                                                   here, a[0]);
+                                 return arith::UIToFPOp::create(b, l, type.getElementType(), hit);
+                               }));
     return success();
   }
 };
@@ -386,8 +417,8 @@ void mlir::nnc::populateNNReductionToLinalgPatterns(RewritePatternSet &patterns)
                ReduceToGeneric<nn::ReduceL2Op>, ReduceToGeneric<nn::ReduceSumSquareOp>,
                ReduceToGeneric<nn::ReduceLogSumOp>, ReduceToGeneric<nn::ReduceLogSumExpOp>>(
       context);
-  patterns.add<ArgReduceToGeneric<nn::ArgMaxOp, true>, ArgReduceToGeneric<nn::ArgMinOp, false>>(
-      context);
+  patterns.add<ArgReduceToGeneric<nn::ArgMaxOp, true>, ArgReduceToGeneric<nn::ArgMinOp, false>,
+               HardmaxToGeneric>(context);
   patterns.add<SoftmaxToGeneric<nn::SoftmaxOp, false>, SoftmaxToGeneric<nn::LogSoftmaxOp, true>,
                LayerNormToGeneric, InstanceNormToGeneric, MeanVarianceNormToGeneric,
                BatchNormToGeneric>(context);

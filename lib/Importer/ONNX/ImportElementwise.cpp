@@ -188,6 +188,25 @@ LogicalResult importMod(NodeImporter &node) {
       {*lhs, *rhs}, {node.namedAttr("fmod", node.builder.getBoolAttr(node.getInt("fmod", 0)))}));
 }
 
+LogicalResult importTrilu(NodeImporter &node) {
+  auto input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  int64_t k = 0;
+  if (node.hasInput(1)) {
+    auto given = node.constantInts(1);
+    if (failed(given))
+      return failure();
+    if (given->size() != 1)
+      return node.error() << "expected k to hold one value";
+    k = given->front();
+  }
+  OpBuilder &b = node.builder;
+  return node.setSingleResult(node.create1<nn::TriluOp>(
+      {*input}, {node.namedAttr("upper", b.getBoolAttr(node.getInt("upper", 1))),
+                 node.namedAttr("k", b.getI64IntegerAttr(k))}));
+}
+
 LogicalResult importGelu(NodeImporter &node) {
   auto input = node.requiredInput(0);
   if (failed(input))
@@ -254,6 +273,7 @@ void mlir::nnc::onnx_import::registerElementwiseRules(ImportRuleTable &table) {
   table["Identity"] = importIdentity;
   table["Dropout"] = importDropout;
   table["Gelu"] = importGelu;
+  table["Trilu"] = importTrilu;
   table["LeakyRelu"] = [](NodeImporter &n) {
     return importWithFloatAttrs<nn::LeakyReluOp>(n, {{"alpha", 0.01f}});
   };

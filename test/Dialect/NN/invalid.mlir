@@ -543,3 +543,11 @@ func.func @if_yield(%c: tensor<i1>, %x: tensor<f32>, %y: tensor<2xf32>) {
   }
   return
 }
+
+// -----
+
+func.func @trilu_rank(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'nn.trilu' op expected an input of rank >= 2 (got 1)}}
+  %0 = nn.trilu %x {upper = true, k = 0 : i64} : tensor<4xf32>
+  return
+}

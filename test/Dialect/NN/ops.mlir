@@ -32,6 +32,8 @@ func.func @elementwise(%x: tensor<2x3xf32>, %b: tensor<3xf32>, %i: tensor<2x3xi6
   %12 = nn.hard_sigmoid %x {alpha = 0.2 : f32, beta = 0.5 : f32} : tensor<2x3xf32>
   // CHECK: nn.gelu %{{.*}} {approximate = "tanh"}
   %13 = nn.gelu %x {approximate = "tanh"} : tensor<2x3xf32>
+  // CHECK: nn.trilu %{{.*}} {k = 1 : i64, upper = false} : tensor<2x3xf32>
+  %t = nn.trilu %x {upper = false, k = 1 : i64} : tensor<2x3xf32>
   // CHECK: nn.not %{{.*}} : tensor<2x3xi1>
   %14 = nn.not %p : tensor<2x3xi1>
   %lo = nn.constant dense<0.0> : tensor<f32>

@@ -16,6 +16,8 @@ void populateNNContractionToLinalgPatterns(RewritePatternSet &patterns);
 void populateNNPoolToLinalgPatterns(RewritePatternSet &patterns);
 /// Reductions, softmax and normalizations (Reduction.cpp).
 void populateNNReductionToLinalgPatterns(RewritePatternSet &patterns);
+/// nn.if as scf.if (ControlFlow.cpp).
+void populateNNControlFlowToSCFPatterns(RewritePatternSet &patterns);
 /// Resize with compile-time interpolation tables (Resize.cpp).
 void populateNNResizeToLinalgPatterns(RewritePatternSet &patterns);
 /// LSTM, GRU and RNN as loops over time (Recurrent.cpp).

@@ -201,6 +201,13 @@ LogicalResult GeluOp::verify() {
   return success();
 }
 
+LogicalResult TriluOp::verify() {
+  if (getInput().getType().getRank() < 2)
+    return emitOpError("expected an input of rank >= 2 (got ")
+           << getInput().getType().getRank() << ")";
+  return success();
+}
+
 LogicalResult ClipOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                        Adaptor adaptor, SmallVectorImpl<Type> &types) {
   Type input = adaptor.getInput().getType();

@@ -123,6 +123,16 @@ def NN_ShrinkOp : NN_UnaryOp<"shrink", NN_NumericTensor> {
   let summary = "x < -lambd ? x + bias : (x > lambd ? x - bias : 0) (ONNX Shrink)";
   let arguments = (ins NN_NumericTensor:$input, F32Attr:$bias, F32Attr:$lambd);
 }
+def NN_TriluOp : NN_UnaryOp<"trilu", NN_Tensor> {
+  let summary = "Keeps the upper or lower triangle of the last two dims (ONNX Trilu)";
+  let description = [{
+    Element (i, j) of each matrix is kept when j - i >= k (upper) or
+    j - i <= k (lower), and zeroed otherwise.
+  }];
+  let arguments = (ins NN_Tensor:$input, BoolAttr:$upper, I64Attr:$k);
+  let hasVerifier = 1;
+}
+
 def NN_GeluOp : NN_UnaryOp<"gelu"> {
   let summary = "Gaussian error linear unit (ONNX Gelu, opset 20)";
   let description = [{
