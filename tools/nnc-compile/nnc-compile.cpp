@@ -24,6 +24,8 @@
 #include "llvm/CodeGen/CommandFlags.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -235,10 +237,18 @@ int main(int argc, char **argv) {
     return 1;
 
   std::string error;
-  auto output = openOutputFile(binary && emit == EmitKind::Shared
-                                   ? outputPath + ".o"
-                                   : outputPath,
-                               &error);
+  // A shared library is linked from an object in a temporary file.
+  SmallString<128> objectPath;
+  if (emit == EmitKind::Shared &&
+      llvm::sys::fs::createTemporaryFile("nnc-model", "o", objectPath)) {
+    llvm::errs() << "nnc-compile: error: cannot create a temporary file\n";
+    return 1;
+  }
+  auto removeObject = llvm::make_scope_exit([&] {
+    if (!objectPath.empty())
+      llvm::sys::fs::remove(objectPath);
+  });
+  auto output = openOutputFile(emit == EmitKind::Shared ? objectPath.str() : outputPath, &error);
   if (!output) {
     llvm::errs() << "nnc-compile: error: " << error << "\n";
     return 1;
@@ -283,11 +293,11 @@ int main(int argc, char **argv) {
     }
     if (emit == EmitKind::Shared) {
       output->os().flush();
-      if (failed(nnc::linkSharedLibrary(outputPath + ".o", outputPath, error))) {
+      if (failed(nnc::linkSharedLibrary(objectPath, outputPath, error))) {
         llvm::errs() << "nnc-compile: error: " << error << "\n";
         return 1;
       }
-      // The object was only an intermediate of the shared library.
+      output->keep(); // removed by removeObject after linking
       return 0;
     }
     break;

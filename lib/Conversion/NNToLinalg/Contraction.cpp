@@ -151,7 +151,8 @@ struct ConvToGeneric : OpRewritePattern<nn::ConvOp> {
 };
 /// conv_transpose as a convolution: the input spread out by the strides (zeros
 /// in between), padded by (k - 1) * d - pad (cropped where negative), and
-/// correlated with the spatially flipped kernel.
+/// correlated with the spatially flipped kernel (flipped by its own generic, as
+/// an indexing map K - 1 - k would not let linalg derive the loop bounds).
 struct ConvTransposeToGeneric : OpRewritePattern<nn::ConvTransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::ConvTransposeOp op, PatternRewriter &rewriter) const override {
@@ -211,6 +212,25 @@ struct ConvTransposeToGeneric : OpRewritePattern<nn::ConvTransposeOp> {
     SmallVector<int64_t> groupedW{group, cPerGroup, fPerGroup};
     groupedW.append(wType.getShape().begin() + 2, wType.getShape().end());
     Value weight = reshapeTensor(rewriter, loc, op.getWeight(), RankedTensorType::get(groupedW, element));
+    // Flip the kernel spatially: flipped[..., k] = weight[..., K - 1 - k].
+    {
+      int64_t rank = groupedW.size();
+      SmallVector<AffineExpr> flip;
+      for (int64_t i = 0; i < rank; ++i)
+        flip.push_back(i < 3 ? getAffineDimExpr(i, context)
+                             : getAffineConstantExpr(groupedW[i] - 1, context) -
+                                   getAffineDimExpr(i, context));
+      auto wTypeGrouped = RankedTensorType::get(groupedW, element);
+      Value init = tensor::EmptyOp::create(rewriter, loc, groupedW, element);
+      SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+      weight = linalg::GenericOp::create(
+                   rewriter, loc, wTypeGrouped, weight, init,
+                   ArrayRef<AffineMap>{AffineMap::get(rank, 0, flip, context),
+                                       rewriter.getMultiDimIdentityMap(rank)},
+                   iterators,
+                   [](OpBuilder &b, Location l, ValueRange a) { linalg::YieldOp::create(b, l, a[0]); })
+                   .getResult(0);
+    }
     SmallVector<int64_t> groupedOut{batch, group, fPerGroup};
     groupedOut.append(resultType.getShape().begin() + 2, resultType.getShape().end());
     auto groupedOutType = RankedTensorType::get(groupedOut, element);
@@ -222,7 +242,7 @@ struct ConvTransposeToGeneric : OpRewritePattern<nn::ConvTransposeOp> {
     for (int64_t i = 0; i < spatial; ++i) {
       AffineExpr o = d(3 + i), k = d(4 + spatial + i);
       inExprs.push_back(o + k * dilations[i]);
-      wExprs.push_back(getAffineConstantExpr(wType.getDimSize(i + 2) - 1, context) - k);
+      wExprs.push_back(k);
       outExprs.push_back(o);
     }
     SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inExprs, context),

@@ -253,9 +253,12 @@ struct SpaceToDepthToGeneric : OpRewritePattern<nn::SpaceToDepthOp> {
     auto type = op.getType();
     int64_t b = op.getBlocksize(), channels = op.getInput().getType().getDimSize(1);
     auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-    AffineExpr block = d(1).floorDiv(channels);
+    // Output channel = (bh * b + bw) * C + c (DCR) or c * b * b + bh * b + bw (CRD).
+    bool dcr = op.getMode() == "DCR";
+    AffineExpr block = dcr ? d(1).floorDiv(channels) : d(1) % (b * b);
+    AffineExpr channel = dcr ? d(1) % channels : d(1).floorDiv(b * b);
     AffineMap inMap = AffineMap::get(
-        4, 0, {d(0), d(1) % channels, d(2) * b + block.floorDiv(b), d(3) * b + block % b}, context);
+        4, 0, {d(0), channel, d(2) * b + block.floorDiv(b), d(3) * b + block % b}, context);
     rewriter.replaceOp(op, permuteGeneric(rewriter, op.getLoc(), op.getInput(), type, inMap));
     return success();
   }

@@ -674,8 +674,10 @@ LogicalResult importSpaceToDepth(NodeImporter &node) {
   auto blocksize = node.requireInt("blocksize");
   if (failed(input) || failed(blocksize))
     return failure();
+  OpBuilder &b = node.builder;
   return node.setSingleResult(node.create1<nn::SpaceToDepthOp>(
-                             {*input}, {node.namedAttr("blocksize", node.builder.getI64IntegerAttr(*blocksize))}));
+      {*input}, {node.namedAttr("blocksize", b.getI64IntegerAttr(*blocksize)),
+                 node.namedAttr("mode", b.getStringAttr(node.getString("mode", "DCR")))}));
 }
 } // namespace
 

@@ -54,7 +54,9 @@ void mlir::nnc::buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  // Math with LLVM intrinsics first; the rest (erf, ...) become libm calls.
+  // Integer powers become small helper functions; math with LLVM intrinsics
+  // next; the rest (erf, ...) become libm calls.
+  pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());

@@ -462,7 +462,7 @@ func.func @depth_to_space_mode(%x: tensor<1x4x2x2xf32>) {
 func.func @space_to_depth(%x: tensor<1x3x3x3xf32>) {
   // expected-error @+2 {{failed to infer returned types}}
   // expected-error @+1 {{expected a rank-4 input whose spatial dims divide by blocksize}}
-  %0 = nn.space_to_depth %x {blocksize = 2 : i64} : tensor<1x3x3x3xf32> -> tensor<1x12x1x1xf32>
+  %0 = nn.space_to_depth %x {blocksize = 2 : i64, mode = "DCR"} : tensor<1x3x3x3xf32> -> tensor<1x12x1x1xf32>
   return
 }
 

@@ -735,6 +735,8 @@ LogicalResult SpaceToDepthOp::inferReturnTypes(MLIRContext *, std::optional<Loca
   if (input.getRank() != 4 || b < 1 || input.getDimSize(2) % b || input.getDimSize(3) % b)
     return emitOptionalError(loc, "expected a rank-4 input whose spatial dims divide by "
                                   "blocksize");
+  if (adaptor.getMode() != "DCR" && adaptor.getMode() != "CRD")
+    return emitOptionalError(loc, "expected mode DCR or CRD");
   types.push_back(RankedTensorType::get({input.getDimSize(0), input.getDimSize(1) * b * b,
                                          input.getDimSize(2) / b, input.getDimSize(3) / b},
                                         input.getElementType()));

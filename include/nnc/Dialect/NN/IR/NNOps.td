@@ -599,7 +599,11 @@ def NN_DepthToSpaceOp : NN_Op<"depth_to_space", [Pure, InferTypeOpAdaptor]> {
 
 def NN_SpaceToDepthOp : NN_Op<"space_to_depth", [Pure, InferTypeOpAdaptor]> {
   let summary = "Moves spatial blocks into channels (ONNX SpaceToDepth)";
-  let arguments = (ins NN_Tensor:$input, I64Attr:$blocksize);
+  let description = [{
+    `mode` "DCR" (the default before opset 28) puts the block position before
+    the channel in the output channel index; "CRD" puts the channel first.
+  }];
+  let arguments = (ins NN_Tensor:$input, I64Attr:$blocksize, StrAttr:$mode);
   let results = (outs NN_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
