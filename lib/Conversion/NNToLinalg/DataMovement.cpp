@@ -264,6 +264,43 @@ struct SpaceToDepthToGeneric : OpRewritePattern<nn::SpaceToDepthOp> {
   }
 };
 
+struct OneHotToGeneric : OpRewritePattern<nn::OneHotOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::OneHotOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto type = op.getType();
+    int64_t axis = op.getAxis(), depth = op.getDepth(), rank = type.getRank();
+    SmallVector<AffineExpr> indexExprs;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis)
+        indexExprs.push_back(getAffineDimExpr(d, context));
+    AffineMap indexMap = AffineMap::get(rank, 0, indexExprs, context);
+    Value values = op.getValues();
+    rewriter.replaceOp(op, gatherGeneric(rewriter, loc, type, values, op.getIndices(), indexMap,
+                                         [&](OpBuilder &b, Location l, ValueRange idx,
+                                             ValueRange extras) {
+                                           // Negative indices count from depth.
+                                           Value raw = arith::IndexCastOp::create(
+                                               b, l, b.getIndexType(), extras[0]);
+                                           Value wrapped = arith::AddIOp::create(
+                                               b, l, raw, indexConstant(b, l, depth));
+                                           Value negative = arith::CmpIOp::create(
+                                               b, l, arith::CmpIPredicate::slt, raw,
+                                               indexConstant(b, l, 0));
+                                           Value index = arith::SelectOp::create(b, l, negative,
+                                                                                 wrapped, raw);
+                                           Value hit = arith::CmpIOp::create(
+                                               b, l, arith::CmpIPredicate::eq, idx[axis], index);
+                                           Value which = arith::SelectOp::create(
+                                               b, l, hit, indexConstant(b, l, 1),
+                                               indexConstant(b, l, 0));
+                                           return SmallVector<Value>{which};
+                                         }));
+    return success();
+  }
+};
+
 struct ExpandToGeneric : OpRewritePattern<nn::ExpandOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::ExpandOp op, PatternRewriter &rewriter) const override {
@@ -378,6 +415,7 @@ struct PadToTensor : OpRewritePattern<nn::PadOp> {
 void mlir::nnc::populateNNDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ConstantToArith, ReshapeToTensor, TransposeToLinalg, ConcatToInsertSlices,
                SplitToExtractSlices, SliceToTensor, GatherToGeneric, GatherElementsToGeneric,
-               DepthToSpaceToGeneric, SpaceToDepthToGeneric, ExpandToGeneric, TileToGeneric,
+               DepthToSpaceToGeneric, SpaceToDepthToGeneric, OneHotToGeneric, ExpandToGeneric,
+               TileToGeneric,
                PadToTensor>(patterns.getContext());
 }

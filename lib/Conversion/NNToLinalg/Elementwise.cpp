@@ -341,6 +341,38 @@ struct TriluToGeneric : OpRewritePattern<nn::TriluOp> {
   }
 };
 
+struct IsInfToGeneric : OpRewritePattern<nn::IsInfOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::IsInfOp op, PatternRewriter &rewriter) const override {
+    bool positive = op.getDetectPositive(), negative = op.getDetectNegative();
+    rewriter.replaceOp(op, buildElementwise(
+                               rewriter, op.getLoc(), op.getType(), op.getInput(),
+                               [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                 Value x = a[0];
+                                 Value inf = extremeConstant(b, l, x.getType(), false);
+                                 Value ninf = extremeConstant(b, l, x.getType(), true);
+                                 Value isPos = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, x, inf);
+                                 Value isNeg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, x, ninf);
+                                 Value no = arith::ConstantOp::create(b, l, b.getBoolAttr(false));
+                                 return arith::OrIOp::create(b, l, positive ? isPos : no,
+                                                             negative ? isNeg : no);
+                               }));
+    return success();
+  }
+};
+
+struct IsNaNToGeneric : OpRewritePattern<nn::IsNaNOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::IsNaNOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(), op.getInput(),
+                                            [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                              return arith::CmpFOp::create(
+                                                  b, l, arith::CmpFPredicate::UNO, a[0], a[0]);
+                                            }));
+    return success();
+  }
+};
+
 struct ClipToGeneric : OpRewritePattern<nn::ClipOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::ClipOp op, PatternRewriter &rewriter) const override {
@@ -426,6 +458,6 @@ void mlir::nnc::populateNNElementwiseToLinalgPatterns(RewritePatternSet &pattern
   addElementwise<nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp, nn::MaxOp, nn::MinOp, nn::PowOp,
                  nn::PReluOp, nn::ModOp, nn::AndOp, nn::OrOp, nn::XorOp, nn::EqualOp, nn::LessOp,
                  nn::LessEqualOp, nn::GreaterOp, nn::GreaterEqualOp>(patterns);
-  patterns.add<ClipToGeneric, WhereToGeneric, CastToGeneric, TriluToGeneric>(
-      patterns.getContext());
+  patterns.add<ClipToGeneric, WhereToGeneric, CastToGeneric, TriluToGeneric, IsInfToGeneric,
+               IsNaNToGeneric>(patterns.getContext());
 }

@@ -238,6 +238,101 @@ struct ArgReduceToGeneric : OpRewritePattern<OpTy> {
   }
 };
 
+/// cumsum as a reduction over the prefix (or suffix): out[i] sums x[j] for
+/// j <= i (j < i exclusive; j >= i / j > i reversed), masked in the body.
+struct CumSumToGeneric : OpRewritePattern<nn::CumSumOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::CumSumOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto type = op.getType();
+    Type t = type.getElementType();
+    if (isa<IntegerType>(t) && !t.isSignlessInteger())
+      return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    // Loops: the result dims, then j (reduction) over the axis.
+    SmallVector<AffineExpr> inExprs, outExprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      inExprs.push_back(getAffineDimExpr(d == axis ? rank : d, context));
+      outExprs.push_back(getAffineDimExpr(d, context));
+    }
+    SmallVector<AffineMap> maps{AffineMap::get(rank + 1, 0, inExprs, context),
+                                AffineMap::get(rank + 1, 0, outExprs, context)};
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    arith::CmpIPredicate predicate =
+        op.getReverse() ? (op.getExclusive() ? arith::CmpIPredicate::sgt : arith::CmpIPredicate::sge)
+                        : (op.getExclusive() ? arith::CmpIPredicate::slt : arith::CmpIPredicate::sle);
+    Value zero = scalarConstant(rewriter, loc, t, 0);
+    rewriter.replaceOp(op, linalg::GenericOp::create(
+                               rewriter, loc, type, op.getInput(), filledTensor(rewriter, loc, type, zero),
+                               maps, iterators,
+                               [&](OpBuilder &b, Location l, ValueRange a) {
+                                 Value i = linalg::IndexOp::create(b, l, axis);
+                                 Value j = linalg::IndexOp::create(b, l, rank);
+                                 Value take = arith::CmpIOp::create(b, l, predicate, j, i);
+                                 Value x = arith::SelectOp::create(b, l, take, a[0],
+                                                                   scalarConstant(b, l, t, 0));
+                                 linalg::YieldOp::create(b, l, createAdd(b, l, a[1], x));
+                               })
+                               .getResult(0));
+    return success();
+  }
+};
+
+/// LRN: x / (bias + alpha / size * sum of squares over the channel window)^beta.
+struct LRNToGeneric : OpRewritePattern<nn::LRNOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::LRNOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto type = op.getType();
+    Type t = type.getElementType();
+    int64_t rank = type.getRank(), size = op.getSize();
+    int64_t before = (size - 1) / 2, after = size - 1 - before;
+    Value squares = mapElements(rewriter, loc, op.getInput(), [](OpBuilder &b, Location l, Value x) {
+      return createMul(b, l, x, x);
+    });
+    SmallVector<int64_t> low(rank, 0), high(rank, 0);
+    low[1] = before;
+    high[1] = after;
+    squares = padTensor(rewriter, loc, squares, low, high, scalarConstant(rewriter, loc, t, 0));
+    // Loops: the result dims, then the window offset.
+    SmallVector<AffineExpr> inExprs, outExprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      AffineExpr e = getAffineDimExpr(d, context);
+      inExprs.push_back(d == 1 ? e + getAffineDimExpr(rank, context) : e);
+      outExprs.push_back(e);
+    }
+    Value window = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{size}, t);
+    SmallVector<AffineMap> maps{AffineMap::get(rank + 1, 0, inExprs, context),
+                                AffineMap::get(rank + 1, 0, getAffineDimExpr(rank, context), context),
+                                AffineMap::get(rank + 1, 0, outExprs, context)};
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    Value sums = linalg::GenericOp::create(
+                     rewriter, loc, type, ValueRange{squares, window},
+                     filledTensor(rewriter, loc, type, scalarConstant(rewriter, loc, t, 0)), maps,
+                     iterators,
+                     [](OpBuilder &b, Location l, ValueRange a) {
+                       linalg::YieldOp::create(b, l, createAdd(b, l, a[2], a[0]));
+                     })
+                     .getResult(0);
+    double alpha = op.getAlpha().convertToDouble(), beta = op.getBeta().convertToDouble();
+    double bias = op.getBias().convertToDouble();
+    rewriter.replaceOp(op, buildElementwise(
+                               rewriter, loc, type, {op.getInput(), sums},
+                               [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                 Value scaled = arith::MulFOp::create(
+                                     b, l, a[1], scalarConstant(b, l, t, alpha / size));
+                                 Value base = arith::AddFOp::create(b, l, scaled, scalarConstant(b, l, t, bias));
+                                 Value denom = math::PowFOp::create(b, l, base, scalarConstant(b, l, t, beta));
+                                 return arith::DivFOp::create(b, l, a[0], denom);
+                               }));
+    return success();
+  }
+};
+
 /// hardmax: 1 at the first maximum along the axis, 0 elsewhere.
 struct HardmaxToGeneric : OpRewritePattern<nn::HardmaxOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -418,7 +513,7 @@ void mlir::nnc::populateNNReductionToLinalgPatterns(RewritePatternSet &patterns)
                ReduceToGeneric<nn::ReduceLogSumOp>, ReduceToGeneric<nn::ReduceLogSumExpOp>>(
       context);
   patterns.add<ArgReduceToGeneric<nn::ArgMaxOp, true>, ArgReduceToGeneric<nn::ArgMinOp, false>,
-               HardmaxToGeneric>(context);
+               HardmaxToGeneric, CumSumToGeneric, LRNToGeneric>(context);
   patterns.add<SoftmaxToGeneric<nn::SoftmaxOp, false>, SoftmaxToGeneric<nn::LogSoftmaxOp, true>,
                LayerNormToGeneric, InstanceNormToGeneric, MeanVarianceNormToGeneric,
                BatchNormToGeneric>(context);

@@ -207,6 +207,17 @@ LogicalResult importTrilu(NodeImporter &node) {
                  node.namedAttr("k", b.getI64IntegerAttr(k))}));
 }
 
+LogicalResult importIsInf(NodeImporter &node) {
+  auto input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  OpBuilder &b = node.builder;
+  return node.setSingleResult(node.create1<nn::IsInfOp>(
+      {*input},
+      {node.namedAttr("detect_positive", b.getBoolAttr(node.getInt("detect_positive", 1))),
+       node.namedAttr("detect_negative", b.getBoolAttr(node.getInt("detect_negative", 1)))}));
+}
+
 LogicalResult importGelu(NodeImporter &node) {
   auto input = node.requiredInput(0);
   if (failed(input))
@@ -274,6 +285,8 @@ void mlir::nnc::onnx_import::registerElementwiseRules(ImportRuleTable &table) {
   table["Dropout"] = importDropout;
   table["Gelu"] = importGelu;
   table["Trilu"] = importTrilu;
+  table["IsInf"] = importIsInf;
+  table["IsNaN"] = importDirect<nn::IsNaNOp>;
   table["LeakyRelu"] = [](NodeImporter &n) {
     return importWithFloatAttrs<nn::LeakyReluOp>(n, {{"alpha", 0.01f}});
   };

@@ -502,6 +502,78 @@ LogicalResult importRange(NodeImporter &node) {
   return success();
 }
 
+LogicalResult importCumSum(NodeImporter &node) {
+  auto input = node.requiredInput(0);
+  auto axisValues = node.constantInts(1);
+  if (failed(input) || failed(axisValues))
+    return failure();
+  if (axisValues->size() != 1)
+    return node.error() << "expected axis to hold one value";
+  auto axis = node.normalizeAxis(axisValues->front(), node.inputType(0).getRank());
+  if (failed(axis))
+    return failure();
+  OpBuilder &b = node.builder;
+  return node.setSingleResult(node.create1<nn::CumSumOp>(
+      {*input}, {node.namedAttr("axis", b.getI64IntegerAttr(*axis)),
+                 node.namedAttr("exclusive", b.getBoolAttr(node.getInt("exclusive", 0))),
+                 node.namedAttr("reverse", b.getBoolAttr(node.getInt("reverse", 0)))}));
+}
+
+LogicalResult importOneHot(NodeImporter &node) {
+  auto indices = node.requiredInput(0);
+  auto depth = node.constantFloats(1);
+  auto values = node.requiredInput(2);
+  if (failed(indices) || failed(depth) || failed(values))
+    return failure();
+  if (depth->size() != 1)
+    return node.error() << "expected depth to hold one value";
+  Value idx = *indices;
+  // Float indices are truncated, as ONNX specifies.
+  if (isa<FloatType>(node.inputType(0).getElementType())) {
+    auto cast = node.create1<nn::CastOp>(
+        {idx}, {}, {RankedTensorType::get(node.inputType(0).getShape(), node.builder.getI64Type())});
+    if (failed(cast))
+      return failure();
+    idx = *cast;
+  }
+  auto axis = node.normalizeAxis(node.getInt("axis", -1), node.inputType(0).getRank() + 1);
+  if (failed(axis))
+    return failure();
+  OpBuilder &b = node.builder;
+  return node.setSingleResult(node.create1<nn::OneHotOp>(
+      {idx, *values}, {node.namedAttr("depth", b.getI64IntegerAttr(static_cast<int64_t>(depth->front()))),
+                       node.namedAttr("axis", b.getI64IntegerAttr(*axis))}));
+}
+
+/// EyeLike's output depends only on static shapes: a constant.
+LogicalResult importEyeLike(NodeImporter &node) {
+  if (!node.hasInput(0))
+    return node.error() << "expected input #0 to be given";
+  auto type = node.inputType(0);
+  if (type.getRank() != 2)
+    return node.error() << "expected a rank-2 input (got rank " << type.getRank() << ")";
+  Type element = type.getElementType();
+  if (node.hasAttr("dtype")) {
+    element = convertElementType(node.builder.getContext(), node.getInt("dtype", 1));
+    if (!element)
+      return node.unsupported("ONNX dtype " + onnxTypeName(node.getInt("dtype", 1)) +
+                              " for EyeLike");
+  }
+  int64_t k = node.getInt("k", 0);
+  auto resultType = RankedTensorType::get(type.getShape(), element);
+  SmallVector<Attribute> values;
+  for (int64_t i = 0; i < type.getDimSize(0); ++i)
+    for (int64_t j = 0; j < type.getDimSize(1); ++j) {
+      bool one = j - i == k;
+      if (isa<FloatType>(element))
+        values.push_back(FloatAttr::get(element, one ? 1.0 : 0.0));
+      else
+        values.push_back(IntegerAttr::get(element, one ? 1 : 0));
+    }
+  node.setResult(0, node.constant(DenseElementsAttr::get(resultType, values)));
+  return success();
+}
+
 /// Reductions. `axesInputSince` is the opset from which axes come as input #1
 /// (13 for ReduceSum, 18 for the others).
 template <typename OpTy>
@@ -718,6 +790,9 @@ void mlir::nnc::onnx_import::registerShapeRules(ImportRuleTable &table) {
   table["ReduceLogSumExp"] = [](NodeImporter &n) {
     return importReduce<nn::ReduceLogSumExpOp>(n, 18);
   };
+  table["CumSum"] = importCumSum;
+  table["OneHot"] = importOneHot;
+  table["EyeLike"] = importEyeLike;
   table["ArgMax"] = importArgReduce<nn::ArgMaxOp>;
   table["ArgMin"] = importArgReduce<nn::ArgMinOp>;
 }

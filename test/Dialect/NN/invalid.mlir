@@ -551,3 +551,21 @@ func.func @trilu_rank(%x: tensor<4xf32>) {
   %0 = nn.trilu %x {upper = true, k = 0 : i64} : tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @one_hot_values(%i: tensor<3xi64>, %v: tensor<3xf32>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{expected values of shape 2 [off, on] (got 3)}}
+  %0 = nn.one_hot %i, %v {depth = 4 : i64, axis = 1 : i64} : tensor<3xi64>, tensor<3xf32> -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @one_hot_depth(%i: tensor<3xi64>, %v: tensor<2xf32>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{expected a positive depth (got 0)}}
+  %0 = nn.one_hot %i, %v {depth = 0 : i64, axis = 1 : i64} : tensor<3xi64>, tensor<2xf32> -> tensor<3x0xf32>
+  return
+}

@@ -34,6 +34,15 @@ func.func @elementwise(%x: tensor<2x3xf32>, %b: tensor<3xf32>, %i: tensor<2x3xi6
   %13 = nn.gelu %x {approximate = "tanh"} : tensor<2x3xf32>
   // CHECK: nn.trilu %{{.*}} {k = 1 : i64, upper = false} : tensor<2x3xf32>
   %t = nn.trilu %x {upper = false, k = 1 : i64} : tensor<2x3xf32>
+  // CHECK: nn.is_inf %{{.*}} {detect_negative = true, detect_positive = false} : tensor<2x3xf32> -> tensor<2x3xi1>
+  %inf = nn.is_inf %x {detect_positive = false, detect_negative = true} : tensor<2x3xf32> -> tensor<2x3xi1>
+  // CHECK: nn.is_nan %{{.*}} : tensor<2x3xf32> -> tensor<2x3xi1>
+  %nan = nn.is_nan %x : tensor<2x3xf32> -> tensor<2x3xi1>
+  // CHECK: nn.cumsum %{{.*}} {axis = 1 : i64, exclusive = false, reverse = true}
+  %cs = nn.cumsum %x {axis = 1 : i64, exclusive = false, reverse = true} : tensor<2x3xf32> -> tensor<2x3xf32>
+  // CHECK: nn.one_hot %{{.*}}, %{{.*}} {axis = 1 : i64, depth = 4 : i64} : tensor<2x3xi64>, tensor<2xf32> -> tensor<2x4x3xf32>
+  %ohv = nn.constant dense<[0.0, 1.0]> : tensor<2xf32>
+  %oh = nn.one_hot %i, %ohv {depth = 4 : i64, axis = 1 : i64} : tensor<2x3xi64>, tensor<2xf32> -> tensor<2x4x3xf32>
   // CHECK: nn.not %{{.*}} : tensor<2x3xi1>
   %14 = nn.not %p : tensor<2x3xi1>
   %lo = nn.constant dense<0.0> : tensor<f32>

@@ -231,6 +231,42 @@ LogicalResult WhereOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
                              getElementTypeOrSelf(valueType[0]), types);
 }
 
+LogicalResult IsInfOp::inferReturnTypes(MLIRContext *context, std::optional<Location>,
+                                        Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  types.push_back(RankedTensorType::get(tensorOf(adaptor.getInput().getType()).getShape(),
+                                        IntegerType::get(context, 1)));
+  return success();
+}
+
+LogicalResult IsNaNOp::inferReturnTypes(MLIRContext *context, std::optional<Location>,
+                                        Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  types.push_back(RankedTensorType::get(tensorOf(adaptor.getInput().getType()).getShape(),
+                                        IntegerType::get(context, 1)));
+  return success();
+}
+
+LogicalResult CumSumOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  return inferSameTypeWithAxis(loc, adaptor.getInput().getType(), adaptor.getAxis(), types);
+}
+
+LogicalResult OneHotOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto indices = tensorOf(adaptor.getIndices().getType());
+  auto values = tensorOf(adaptor.getValues().getType());
+  if (values.getRank() != 1 || values.getDimSize(0) != 2)
+    return emitOptionalError(loc, "expected values of shape 2 [off, on] (got ",
+                             shapeString(values.getShape()), ")");
+  if (adaptor.getDepth() < 1)
+    return emitOptionalError(loc, "expected a positive depth (got ", adaptor.getDepth(), ")");
+  if (failed(checkAxis(loc, "axis", adaptor.getAxis(), indices.getRank() + 1)))
+    return failure();
+  SmallVector<int64_t> shape(indices.getShape());
+  shape.insert(shape.begin() + adaptor.getAxis(), adaptor.getDepth());
+  types.push_back(RankedTensorType::get(shape, values.getElementType()));
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // MatMul, convolution, pooling
 //===----------------------------------------------------------------------===//

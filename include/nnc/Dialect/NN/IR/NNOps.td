@@ -144,6 +144,32 @@ def NN_GeluOp : NN_UnaryOp<"gelu"> {
   let hasVerifier = 1;
 }
 
+def NN_IsInfOp : NN_Op<"is_inf", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Whether each element is +inf / -inf (ONNX IsInf)";
+  let arguments = (ins NN_FloatTensor:$input, BoolAttr:$detect_positive,
+                       BoolAttr:$detect_negative);
+  let results = (outs NN_BoolTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def NN_IsNaNOp : NN_Op<"is_nan", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Whether each element is NaN (ONNX IsNaN)";
+  let arguments = (ins NN_FloatTensor:$input);
+  let results = (outs NN_BoolTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def NN_CumSumOp : NN_Op<"cumsum", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Running sum along an axis (ONNX CumSum)";
+  let description = [{
+    `exclusive` leaves the current element out; `reverse` sums from the end.
+  }];
+  let arguments = (ins NN_NumericTensor:$input, I64Attr:$axis, BoolAttr:$exclusive,
+                       BoolAttr:$reverse);
+  let results = (outs NN_NumericTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
 def NN_ClipOp : NN_Op<"clip", [Pure, InferTypeOpAdaptor]> {
   let summary = "min(max(x, min), max) (ONNX Clip)";
   let description = [{
@@ -542,6 +568,18 @@ def NN_GatherElementsOp : NN_Op<"gather_elements", [Pure, InferTypeOpAdaptor]> {
   let arguments = (ins NN_Tensor:$input, NN_IndexTensor:$indices, I64Attr:$axis);
   let results = (outs NN_Tensor:$result);
   let assemblyFormat = "$input `,` $indices attr-dict `:` type($input) `,` type($indices) `->` type($result)";
+}
+
+def NN_OneHotOp : NN_Op<"one_hot", [Pure, InferTypeOpAdaptor]> {
+  let summary = "values[1] where the index matches, values[0] elsewhere (ONNX OneHot)";
+  let description = [{
+    A new dim of size `depth` is inserted at `axis`; negative indices count
+    from `depth`. `values` is [off, on].
+  }];
+  let arguments = (ins NN_IndexTensor:$indices, NN_Tensor:$values, I64Attr:$depth,
+                       I64Attr:$axis);
+  let results = (outs NN_Tensor:$result);
+  let assemblyFormat = "$indices `,` $values attr-dict `:` type($indices) `,` type($values) `->` type($result)";
 }
 
 def NN_ExpandOp : NN_Op<"expand", [Pure]> {
