@@ -30,13 +30,13 @@ def NNCCPUDestinationPassingPass : Pass<"nnc-cpu-destination-passing", "mlir::Mo
 }
 
 def NNCCPUExpandCopiesPass : Pass<"nnc-cpu-expand-copies", "mlir::func::FuncOp"> {
-  let summary = "Turns memref.copy between non-contiguous buffers into linalg.copy";
+  let summary = "Turns memref.copy of strided buffers into linalg.copy";
   let description = [{
     The memref-to-LLVM conversion lowers a copy whose operands are not both
     contiguous into a call to MLIR's `memrefCopy` runtime function, which a
     compiled model must not depend on. As `linalg.copy` such a copy becomes
-    loops (and, later, vector code) in the model itself. Contiguous copies stay
-    `memref.copy` and become `memcpy`.
+    loops (and, later, vector code) in the model itself. Copies between
+    identity-layout buffers stay `memref.copy` and become `memcpy`.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
