@@ -1,0 +1,35 @@
+// RUN: nnc-opt %s --split-input-file --nnc-convert-nn-to-linalg | FileCheck %s
+
+// Positive-step slices are extract_slice; concat inserts slices.
+// CHECK-LABEL: func.func @slice_concat
+//       CHECK:   tensor.extract_slice %{{.*}}[0, 1] [2, 2] [1, 2]
+//       CHECK:   tensor.insert_slice
+//       CHECK:   tensor.insert_slice
+func.func @slice_concat(%x: tensor<2x4xf32>) -> tensor<4x2xf32> {
+  %0 = nn.slice %x {starts = array<i64: 0, 1>, ends = array<i64: 2, 4>, steps = array<i64: 1, 2>} : tensor<2x4xf32> -> tensor<2x2xf32>
+  %1 = nn.concat %0, %0 {axis = 0 : i64} : tensor<2x2xf32>, tensor<2x2xf32> -> tensor<4x2xf32>
+  return %1 : tensor<4x2xf32>
+}
+
+// -----
+
+// Gather reads the data tensor at the (wrapped) index inside a generic.
+// CHECK-LABEL: func.func @gather
+//       CHECK:   linalg.generic
+//       CHECK:     arith.index_cast
+//       CHECK:     arith.select
+//       CHECK:     tensor.extract
+func.func @gather(%x: tensor<5x3xf32>, %i: tensor<2xi64>) -> tensor<2x3xf32> {
+  %0 = nn.gather %x, %i {axis = 0 : i64} : tensor<5x3xf32>, tensor<2xi64> -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Reshapes are collapse/expand_shape.
+// CHECK-LABEL: func.func @reshape
+//       CHECK:   tensor.collapse_shape
+func.func @reshape(%x: tensor<2x3x4xf32>) -> tensor<6x4xf32> {
+  %0 = nn.reshape %x : tensor<2x3x4xf32> -> tensor<6x4xf32>
+  return %0 : tensor<6x4xf32>
+}
