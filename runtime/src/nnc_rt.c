@@ -2,6 +2,7 @@
 #include "nnc_rt/nnc_rt.h"
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,10 +115,42 @@ static nnc_status_t wrap_kernel(const nnc_kernel_model_v0_t* kernel, void* libra
   return NULL;
 }
 
+/* dlopen maps segments past the end of a truncated file and the process dies
+ * of SIGBUS on first touch; check that every loadable segment is in the file. */
+static nnc_status_t check_elf(const char* path) {
+  FILE* file = fopen(path, "rb");
+  if (!file) return make_status("nnc: cannot load model '%s': cannot open the file", path);
+  Elf64_Ehdr header;
+  nnc_status_t status = NULL;
+  long size = -1;
+  if (fseek(file, 0, SEEK_END) == 0) size = ftell(file);
+  if (size < 0 || fseek(file, 0, SEEK_SET) != 0 || fread(&header, sizeof header, 1, file) != 1 ||
+      memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 || header.e_ident[EI_CLASS] != ELFCLASS64) {
+    status = make_status("nnc: cannot load model '%s': not a 64-bit ELF shared library", path);
+  } else if (header.e_phentsize != sizeof(Elf64_Phdr) ||
+             header.e_phoff + (uint64_t)header.e_phnum * sizeof(Elf64_Phdr) > (uint64_t)size) {
+    status = make_status("nnc: cannot load model '%s': the file is truncated", path);
+  } else {
+    for (uint16_t i = 0; i < header.e_phnum && !status; ++i) {
+      Elf64_Phdr segment;
+      if (fseek(file, (long)(header.e_phoff + i * sizeof segment), SEEK_SET) != 0 ||
+          fread(&segment, sizeof segment, 1, file) != 1 ||
+          (segment.p_type == PT_LOAD && segment.p_offset + segment.p_filesz > (uint64_t)size))
+        status = make_status(
+            "nnc: cannot load model '%s': the file is truncated (%ld bytes, segment %u needs %llu)",
+            path, size, i, (unsigned long long)(segment.p_offset + segment.p_filesz));
+    }
+  }
+  fclose(file);
+  return status;
+}
+
 nnc_status_t nnc_model_load_file(const char* path, nnc_model_t** out_model) {
   if (!path || !out_model)
     return make_status("nnc_model_load_file: path and out_model must not be NULL");
   *out_model = NULL;
+  nnc_status_t elf_status = check_elf(path);
+  if (elf_status) return elf_status;
   void* library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (!library) return make_status("nnc: cannot load model '%s': %s", path, dlerror());
   nnc_kernel_model_fn_v0_t model_fn =

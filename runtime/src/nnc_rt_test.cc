@@ -1,0 +1,172 @@
+// nnc_rt_test.cc - the runtime's C API against a compiled model: metadata,
+// every argument check, runtime-allocated outputs, concurrent runs, and
+// descriptors it must refuse. The model is the digits example, compiled by the
+// test suite (NNC_TEST_MODEL).
+#include "nnc_rt/nnc_rt.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+std::string TakeMessage(nnc_status_t status) {
+  std::string message = nnc_status_message(status);
+  nnc_status_free(status);
+  return message;
+}
+
+class RuntimeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* path = std::getenv("NNC_TEST_MODEL");
+    ASSERT_NE(path, nullptr) << "NNC_TEST_MODEL must name a compiled digits model";
+    model_path_ = path;
+    nnc_status_t status = nnc_model_load_file(path, &model_);
+    ASSERT_EQ(status, nullptr) << TakeMessage(status);
+    image_.assign(64, 0.25f);
+    logits_.assign(10, 0.0f);
+  }
+  void TearDown() override { nnc_model_release(model_); }
+
+  nnc_tensor_view_t Input() {
+    return {image_.data(), NNC_DTYPE_FLOAT32, 4, in_shape_, image_.size() * sizeof(float)};
+  }
+  nnc_tensor_view_t Output(float* data) {
+    return {data, NNC_DTYPE_FLOAT32, 2, out_shape_, 10 * sizeof(float)};
+  }
+  std::string RunError(nnc_tensor_view_t in, nnc_tensor_view_t out) {
+    nnc_status_t status = nnc_model_run(model_, &in, 1, &out, 1);
+    return status ? TakeMessage(status) : "";
+  }
+
+  std::string model_path_;
+  nnc_model_t* model_ = nullptr;
+  std::vector<float> image_, logits_;
+  int64_t in_shape_[4] = {1, 1, 8, 8};
+  int64_t out_shape_[2] = {1, 10};
+};
+
+TEST_F(RuntimeTest, DescribesInputsAndOutputs) {
+  ASSERT_EQ(nnc_model_input_count(model_), 1u);
+  ASSERT_EQ(nnc_model_output_count(model_), 1u);
+  nnc_tensor_info_t info;
+  ASSERT_EQ(nnc_model_input_info(model_, 0, &info), nullptr);
+  EXPECT_STREQ(info.name, "input");
+  EXPECT_EQ(info.dtype, NNC_DTYPE_FLOAT32);
+  ASSERT_EQ(info.rank, 4);
+  EXPECT_EQ(info.shape[2], 8);
+  EXPECT_EQ(info.byte_size, 256u);
+  ASSERT_EQ(nnc_model_output_info(model_, 0, &info), nullptr);
+  EXPECT_STREQ(info.name, "logits");
+  EXPECT_EQ(info.byte_size, 40u);
+  EXPECT_NE(TakeMessage(nnc_model_input_info(model_, 1, &info)).find("out of range"),
+            std::string::npos);
+}
+
+TEST_F(RuntimeTest, RejectsEveryMismatchBeforeWriting) {
+  nnc_tensor_view_t in = Input(), out = Output(logits_.data());
+  logits_.assign(10, -7.0f);
+
+  nnc_tensor_view_t wrong = in;
+  wrong.dtype = NNC_DTYPE_INT64;
+  EXPECT_EQ(RunError(wrong, out), "nnc: input 0 ('input'): dtype int64, expected float32");
+  wrong = in;
+  wrong.rank = 3;
+  EXPECT_EQ(RunError(wrong, out), "nnc: input 0 ('input'): rank 3, expected 4");
+  int64_t bad_shape[4] = {1, 1, 8, 9};
+  wrong = in;
+  wrong.shape = bad_shape;
+  EXPECT_EQ(RunError(wrong, out), "nnc: input 0 ('input'): dim 3 is 9, expected 8");
+  wrong = in;
+  wrong.byte_size = 100;
+  EXPECT_EQ(RunError(wrong, out), "nnc: input 0 ('input'): buffer holds 100 bytes, expected 256");
+  wrong = in;
+  wrong.data = nullptr;
+  EXPECT_EQ(RunError(wrong, out), "nnc: input 0 ('input'): data is NULL");
+  nnc_tensor_view_t bad_out = out;
+  bad_out.shape = in_shape_;
+  bad_out.rank = 4;
+  EXPECT_EQ(RunError(in, bad_out), "nnc: output 0 ('logits'): rank 4, expected 2");
+
+  EXPECT_EQ(TakeMessage(nnc_model_run(model_, &in, 2, &out, 1)),
+            "nnc: got 2 inputs, the model takes 1");
+  EXPECT_EQ(TakeMessage(nnc_model_run(model_, &in, 1, &out, 0)),
+            "nnc: got 0 outputs, the model produces 1");
+  EXPECT_NE(TakeMessage(nnc_model_run(nullptr, &in, 1, &out, 1)).find("model must not be NULL"),
+            std::string::npos);
+  EXPECT_NE(TakeMessage(nnc_model_run(model_, nullptr, 1, &out, 1)).find("must not be NULL"),
+            std::string::npos);
+  // Nothing was written by the refused calls.
+  for (float v : logits_) EXPECT_EQ(v, -7.0f);
+}
+
+TEST_F(RuntimeTest, AllocatedOutputsMatchCallerBuffers) {
+  nnc_tensor_view_t in = Input(), out = Output(logits_.data());
+  ASSERT_EQ(nnc_model_run(model_, &in, 1, &out, 1), nullptr);
+  void* buffer = nullptr;
+  nnc_status_t status = nnc_model_run_allocating_outputs(model_, &in, 1, &buffer, 1);
+  ASSERT_EQ(status, nullptr) << TakeMessage(status);
+  EXPECT_EQ(std::memcmp(buffer, logits_.data(), 40), 0);
+  nnc_buffer_free(buffer);
+}
+
+TEST_F(RuntimeTest, ConcurrentRunsAreBitIdentical) {
+  nnc_tensor_view_t in = Input(), out = Output(logits_.data());
+  ASSERT_EQ(nnc_model_run(model_, &in, 1, &out, 1), nullptr);
+  std::vector<std::vector<float>> results(8, std::vector<float>(10));
+  std::vector<std::thread> threads;
+  for (auto& result : results)
+    threads.emplace_back([&, data = result.data()] {
+      nnc_tensor_view_t my_out = Output(data);
+      for (int i = 0; i < 50; ++i) nnc_status_free(nnc_model_run(model_, &in, 1, &my_out, 1));
+    });
+  for (auto& t : threads) t.join();
+  for (const auto& result : results)
+    EXPECT_EQ(std::memcmp(result.data(), logits_.data(), 40), 0);
+}
+
+TEST(RuntimeLoadTest, ReportsMissingAndForeignFiles) {
+  nnc_model_t* model = nullptr;
+  std::string message = TakeMessage(nnc_model_load_file("/nonexistent/model.so", &model));
+  EXPECT_NE(message.find("cannot load model '/nonexistent/model.so'"), std::string::npos);
+  EXPECT_EQ(model, nullptr);
+
+  const char* self = std::getenv("NNC_TEST_RUNTIME");
+  ASSERT_NE(self, nullptr);
+  message = TakeMessage(nnc_model_load_file(self, &model));
+  EXPECT_NE(message.find("is not an nnc model (no symbol nnc_model_v0)"), std::string::npos);
+
+  std::string truncated = ::testing::TempDir() + "truncated.so";
+  {
+    std::ifstream in(std::getenv("NNC_TEST_MODEL"), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream(truncated, std::ios::binary).write(bytes.data(), bytes.size() / 3);
+  }
+  message = TakeMessage(nnc_model_load_file(truncated.c_str(), &model));
+  EXPECT_NE(message.find("the file is truncated"), std::string::npos) << message;
+  EXPECT_NE(TakeMessage(nnc_model_load_file(nullptr, &model)).find("must not be NULL"),
+            std::string::npos);
+}
+
+const nnc_kernel_model_v0_t* FutureModel() {
+  static const nnc_kernel_model_v0_t model = {99, 0, 0, 0, nullptr, nullptr, nullptr, "nnc 9.9"};
+  return &model;
+}
+
+TEST(RuntimeLoadTest, RefusesOtherABIVersions) {
+  nnc_model_t* model = nullptr;
+  std::string message = TakeMessage(nnc_model_load_static(&FutureModel, &model));
+  EXPECT_NE(message.find("model ABI version 99 (built by nnc 9.9) is not supported; this runtime "
+                         "reads ABI version 0"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(model, nullptr);
+}
+
+}  // namespace
