@@ -37,7 +37,7 @@ using namespace mlir;
 namespace cl = llvm::cl;
 
 namespace {
-enum class EmitKind { NN, Summary, Linalg, LLVMDialect, LLVMIR, Asm, Obj, Shared };
+enum class EmitKind { NN, Summary, Linalg, LLVMDialect, LLVMIR, Asm, Obj, Shared, Static, Header };
 enum class OptLevel { O0, O1, O2, O3 };
 
 /// Parses NAME=D0xD1x... into `options`.
@@ -124,7 +124,11 @@ int main(int argc, char **argv) {
                  clEnumValN(EmitKind::Asm, "asm", "target assembly"),
                  clEnumValN(EmitKind::Obj, "obj", "relocatable object file (PIC)"),
                  clEnumValN(EmitKind::Shared, "shared",
-                            "shared library loadable by the nnc runtime (default)")),
+                            "shared library loadable by the nnc runtime (default)"),
+                 clEnumValN(EmitKind::Static, "static",
+                            "static archive to link into a program (with --emit=header)"),
+                 clEnumValN(EmitKind::Header, "header",
+                            "C header declaring the model's accessor and its inputs/outputs")),
       cl::cat(category));
   cl::list<std::string> inputShapes(
       "input-shape",
@@ -143,6 +147,17 @@ int main(int argc, char **argv) {
                  clEnumValN(OptLevel::O2, "O2", "as -O1 (default)"),
                  clEnumValN(OptLevel::O3, "O3", "as -O2")),
       cl::cat(category));
+  cl::opt<std::string> modelName(
+      "model-name",
+      cl::desc("Export the model as <NAME>_model_v0 (default nnc, the name the runtime looks "
+               "up in shared libraries); distinct names let several static models share a "
+               "program"),
+      cl::value_desc("NAME"), cl::init("nnc"), cl::cat(category));
+  cl::opt<std::string> debugDump(
+      "debug-dump",
+      cl::desc("Write the IR after import and after every pass into DIR, and on a pass "
+               "failure a reproducer that `nnc-opt --run-reproducer` replays"),
+      cl::value_desc("DIR"), cl::cat(category));
   cl::opt<std::string> mtriple("mtriple", cl::desc("Target triple (default: the host)"),
                                cl::cat(category));
   // --mcpu/--mattr are LLVM's codegen flags, which the in-process linker
@@ -204,10 +219,12 @@ int main(int argc, char **argv) {
     return 1;
 
   unsigned level = static_cast<unsigned>(optLevel.getValue());
-  bool binary = emit == EmitKind::Obj || emit == EmitKind::Shared;
+  bool binary = emit == EmitKind::Obj || emit == EmitKind::Shared || emit == EmitKind::Static;
   std::string outputPath = outputFile;
   if (outputPath == "-" && binary)
-    outputPath = (llvm::sys::path::stem(inputFile) + (emit == EmitKind::Obj ? ".o" : ".so")).str();
+    outputPath = (llvm::sys::path::stem(inputFile) +
+                  (emit == EmitKind::Obj ? ".o" : emit == EmitKind::Static ? ".a" : ".so"))
+                     .str();
 
   // Everything after import runs through one pass manager; the signature is read
   // before lowering rewrites @main.
@@ -215,10 +232,13 @@ int main(int argc, char **argv) {
   auto signature = nnc::extractModelSignature(main);
   if (failed(signature))
     return 1;
+  signature->accessorName = modelName + "_model_v0";
   nnc::CPUPipelineOptions pipelineOptions;
   pipelineOptions.optLevel = level;
   PassManager pm(&context, ModuleOp::getOperationName());
   switch (emit) {
+  case EmitKind::Header:
+    break;
   case EmitKind::NN:
   case EmitKind::Summary:
     if (level > 0) {
@@ -233,13 +253,50 @@ int main(int argc, char **argv) {
     nnc::buildCPUPipeline(pm, pipelineOptions);
     break;
   }
-  if (failed(pm.run(*module)))
+  std::string reproducer;
+  if (!debugDump.empty()) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(debugDump)) {
+      llvm::errs() << "nnc-compile: error: cannot create '" << debugDump << "': " << ec.message()
+                   << "\n";
+      return 1;
+    }
+    SmallString<256> importPath(debugDump);
+    llvm::sys::path::append(importPath, "0-import.mlir");
+    std::string error;
+    auto dump = openOutputFile(importPath, &error);
+    if (!dump) {
+      llvm::errs() << "nnc-compile: error: " << error << "\n";
+      return 1;
+    }
+    module->print(dump->os());
+    dump->keep();
+    SmallString<256> reproducerPath(debugDump);
+    llvm::sys::path::append(reproducerPath, "reproducer.mlir");
+    reproducer = std::string(reproducerPath);
+    // Per-pass dumps and local reproducers need passes to run one at a time.
+    context.disableMultithreading();
+    pm.enableCrashReproducerGeneration(reproducer, /*genLocalReproducer=*/true);
+    pm.enableIRPrintingToFileTree([](Pass *, Operation *) { return false; },
+                                  [](Pass *, Operation *) { return true; },
+                                  /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/false,
+                                  /*printAfterOnlyOnFailure=*/false, debugDump);
+  }
+  if (failed(pm.run(*module))) {
+    if (reproducer.empty())
+      llvm::errs() << "nnc-compile: note: rerun with --debug-dump DIR for the IR after each "
+                      "pass and a reproducer of the failing pass\n";
+    else
+      llvm::errs() << "nnc-compile: note: reproduce the failing pass with: nnc-opt "
+                      "--run-reproducer "
+                   << reproducer << "\n";
     return 1;
+  }
 
   std::string error;
   // A shared library is linked from an object in a temporary file.
+  bool linked = emit == EmitKind::Shared || emit == EmitKind::Static;
   SmallString<128> objectPath;
-  if (emit == EmitKind::Shared &&
+  if (linked &&
       llvm::sys::fs::createTemporaryFile("nnc-model", "o", objectPath)) {
     llvm::errs() << "nnc-compile: error: cannot create a temporary file\n";
     return 1;
@@ -248,7 +305,7 @@ int main(int argc, char **argv) {
     if (!objectPath.empty())
       llvm::sys::fs::remove(objectPath);
   });
-  auto output = openOutputFile(emit == EmitKind::Shared ? objectPath.str() : outputPath, &error);
+  auto output = openOutputFile(linked ? objectPath.str() : outputPath, &error);
   if (!output) {
     llvm::errs() << "nnc-compile: error: " << error << "\n";
     return 1;
@@ -256,6 +313,9 @@ int main(int argc, char **argv) {
   switch (emit) {
   case EmitKind::Summary:
     printSummary(*module, inputFile, output->os());
+    break;
+  case EmitKind::Header:
+    output->os() << nnc::generateModelHeader(*signature, llvm::sys::path::filename(inputFile));
     break;
   case EmitKind::NN:
   case EmitKind::Linalg:
@@ -269,7 +329,8 @@ int main(int argc, char **argv) {
   case EmitKind::LLVMIR:
   case EmitKind::Asm:
   case EmitKind::Obj:
-  case EmitKind::Shared: {
+  case EmitKind::Shared:
+  case EmitKind::Static: {
     auto machine = nnc::createCPUTargetMachine(
         {mtriple, llvm::codegen::getMCPU(),
          llvm::join(llvm::codegen::getMAttrs(), ",")},
@@ -291,9 +352,11 @@ int main(int argc, char **argv) {
       llvm::errs() << "nnc-compile: error: " << error << "\n";
       return 1;
     }
-    if (emit == EmitKind::Shared) {
+    if (linked) {
       output->os().flush();
-      if (failed(nnc::linkSharedLibrary(objectPath, outputPath, error))) {
+      if (failed(emit == EmitKind::Shared
+                     ? nnc::linkSharedLibrary(objectPath, outputPath, error)
+                     : nnc::writeStaticArchive(objectPath, outputPath, error))) {
         llvm::errs() << "nnc-compile: error: " << error << "\n";
         return 1;
       }

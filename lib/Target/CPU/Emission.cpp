@@ -8,6 +8,8 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "lld/Common/Driver.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/Object/ArchiveWriter.h"
+#include "llvm/Support/Path.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
@@ -113,6 +115,27 @@ LogicalResult mlir::nnc::linkSharedLibrary(StringRef objectPath, StringRef outpu
       lld::lldMain(args, logStream, logStream, {{lld::Gnu, &lld::elf::link}});
   if (result.retCode != 0) {
     error = "linking " + output + " failed: " + log;
+    return failure();
+  }
+  return success();
+}
+
+LogicalResult mlir::nnc::writeStaticArchive(StringRef objectPath, StringRef outputPath,
+                                            std::string &error) {
+  auto member = llvm::NewArchiveMember::getFile(objectPath, /*Deterministic=*/true);
+  if (!member) {
+    error = llvm::toString(member.takeError());
+    return failure();
+  }
+  // The member would keep the temporary object's name; name it after the archive.
+  std::string memberName = (llvm::sys::path::stem(outputPath) + ".o").str();
+  member->MemberName = memberName;
+  SmallVector<llvm::NewArchiveMember> members;
+  members.push_back(std::move(*member));
+  if (llvm::Error err = llvm::writeArchive(outputPath, members, llvm::SymtabWritingMode::NormalSymtab,
+                                           llvm::object::Archive::K_GNU, /*Deterministic=*/true,
+                                           /*Thin=*/false)) {
+    error = llvm::toString(std::move(err));
     return failure();
   }
   return success();

@@ -30,6 +30,10 @@ struct TensorSignature {
 /// What the runtime needs to know about a compiled model.
 struct ModelSignature {
   SmallVector<TensorSignature> inputs, outputs;
+  /// The exported accessor, `nnc_model_v0` for shared libraries (the name the
+  /// runtime looks up); `<prefix>_model_v0` lets several statically linked
+  /// models live in one program.
+  std::string accessorName = "nnc_model_v0";
 };
 
 /// Reads the signature of the model function (`@main` in nn or linalg form,
@@ -39,7 +43,8 @@ FailureOr<ModelSignature> extractModelSignature(func::FuncOp main);
 /// Adds the runtime ABI (runtime/include/nnc_rt/kernel_abi.h) to a translated
 /// module whose `main` takes a static memref (expanded descriptor) per input
 /// and output: tensor and model descriptors, the run trampoline and the
-/// exported nnc_model_v0(). Fails if `main` is missing or takes other arguments.
+/// exported accessor (signature.accessorName). Fails if `main` is missing or
+/// takes other arguments.
 LogicalResult addKernelABI(llvm::Module &module, const ModelSignature &signature);
 
 /// Target selection; empty fields mean the host (its CPU and all its features).
@@ -65,6 +70,13 @@ LogicalResult emitMachineCode(llvm::Module &module, llvm::TargetMachine &machine
 
 /// Links `objectPath` into the shared library `outputPath` with lld (in process).
 LogicalResult linkSharedLibrary(StringRef objectPath, StringRef outputPath, std::string &error);
+
+/// Writes `objectPath` as a static archive (with a symbol table) to `outputPath`.
+LogicalResult writeStaticArchive(StringRef objectPath, StringRef outputPath, std::string &error);
+
+/// A C header declaring the model's accessor and describing its inputs and
+/// outputs, for programs that link the model statically.
+std::string generateModelHeader(const ModelSignature &signature, StringRef modelName);
 
 } // namespace mlir::nnc
 
