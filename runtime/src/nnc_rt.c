@@ -241,6 +241,14 @@ static nnc_status_t check_view(const nnc_tensor_view_t* view, const nnc_kernel_t
   return NULL;
 }
 
+/* Runs every iteration on the calling thread; the thread pool of the next
+ * runtime version plugs in here. */
+static void serial_parallel_for(void* pool, int64_t count, nnc_kernel_task_fn_v0_t task,
+                                void* task_context) {
+  (void)pool;
+  if (count > 0) task(task_context, 0, count);
+}
+
 /* Upper bound on inputs + outputs passed on the stack. */
 #define NNC_MAX_STACK_ARGS 64
 
@@ -273,7 +281,18 @@ nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* in
   }
   for (size_t i = 0; i < input_count; ++i) ptrs[i] = inputs[i].data;
   for (size_t i = 0; i < output_count; ++i) ptrs[input_count + i] = outputs[i].data;
-  k->run((void* const*)ptrs, (void* const*)(ptrs + input_count));
+  void* workspace = NULL;
+  if (k->workspace_size) {
+    workspace = aligned_alloc(64, (k->workspace_size + 63) / 64 * 64);
+    if (!workspace) {
+      if (ptrs != stack_ptrs) free(ptrs);
+      return make_status("nnc: out of memory for a %llu-byte workspace",
+                         (unsigned long long)k->workspace_size);
+    }
+  }
+  nnc_kernel_env_v0_t env = {serial_parallel_for, NULL, workspace};
+  k->run((void* const*)ptrs, (void* const*)(ptrs + input_count), &env);
+  free(workspace);
   if (ptrs != stack_ptrs) free(ptrs);
   return NULL;
 }

@@ -155,7 +155,8 @@ TEST(RuntimeLoadTest, ReportsMissingAndForeignFiles) {
 }
 
 const nnc_kernel_model_v0_t* FutureModel() {
-  static const nnc_kernel_model_v0_t model = {99, 0, 0, 0, nullptr, nullptr, nullptr, "nnc 9.9"};
+  static const nnc_kernel_model_v0_t model = {99,      0,       0,         0, nullptr,
+                                              nullptr, nullptr, "nnc 9.9", 0};
   return &model;
 }
 

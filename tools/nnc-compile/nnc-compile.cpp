@@ -301,7 +301,7 @@ int main(int argc, char **argv) {
     llvm::errs() << "nnc-compile: error: cannot create a temporary file\n";
     return 1;
   }
-  auto removeObject = llvm::make_scope_exit([&] {
+  llvm::scope_exit removeObject([&] {
     if (!objectPath.empty())
       llvm::sys::fs::remove(objectPath);
   });

@@ -264,8 +264,58 @@ struct ConvTransposeToGeneric : OpRewritePattern<nn::ConvTransposeOp> {
     return success();
   }
 };
+/// einsum is directly a linalg.generic: one loop per label, output labels
+/// parallel, the others reduced; a size-1 dim broadcasts against its label.
+struct EinsumToGeneric : OpRewritePattern<nn::EinsumOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::EinsumOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto [lhs, output] = op.getEquation().split("->");
+    SmallVector<StringRef> terms;
+    lhs.split(terms, ',');
+    std::string labels = output.str();
+    llvm::StringMap<int64_t> sizes;
+    for (auto [term, input] : llvm::zip(terms, op.getInputs()))
+      for (auto [label, size] : llvm::zip(term, cast<RankedTensorType>(input.getType()).getShape())) {
+        if (labels.find(label) == std::string::npos)
+          labels += label;
+        int64_t &known = sizes[StringRef(&label, 1)];
+        known = std::max(known, size);
+      }
+    auto loopOf = [&](char label) { return getAffineDimExpr(labels.find(label), context); };
+    SmallVector<AffineMap> maps;
+    for (auto [term, input] : llvm::zip(terms, op.getInputs())) {
+      SmallVector<AffineExpr> exprs;
+      for (auto [label, size] : llvm::zip(term, cast<RankedTensorType>(input.getType()).getShape()))
+        exprs.push_back(size == 1 && sizes[StringRef(&label, 1)] != 1
+                            ? getAffineConstantExpr(0, context)
+                            : loopOf(label));
+      maps.push_back(AffineMap::get(labels.size(), 0, exprs, context));
+    }
+    SmallVector<AffineExpr> outExprs;
+    for (char label : output)
+      outExprs.push_back(loopOf(label));
+    maps.push_back(AffineMap::get(labels.size(), 0, outExprs, context));
+    SmallVector<utils::IteratorType> iterators(output.size(), utils::IteratorType::parallel);
+    iterators.append(labels.size() - output.size(), utils::IteratorType::reduction);
+    auto type = op.getType();
+    rewriter.replaceOp(op, linalg::GenericOp::create(
+                               rewriter, loc, type, op.getInputs(), zeros(rewriter, loc, type),
+                               maps, iterators,
+                               [](OpBuilder &b, Location l, ValueRange args) {
+                                 Value product = args[0];
+                                 for (Value v : args.drop_front().drop_back())
+                                   product = createMul(b, l, product, v);
+                                 linalg::YieldOp::create(b, l, createAdd(b, l, args.back(), product));
+                               })
+                               .getResult(0));
+    return success();
+  }
+};
 } // namespace
 
 void mlir::nnc::populateNNContractionToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<MatMulToGeneric, ConvToGeneric, ConvTransposeToGeneric>(patterns.getContext());
+  patterns.add<MatMulToGeneric, ConvToGeneric, ConvTransposeToGeneric, EinsumToGeneric>(
+      patterns.getContext());
 }

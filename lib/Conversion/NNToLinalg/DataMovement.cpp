@@ -5,6 +5,8 @@
 #include "nnc/Conversion/NNToLinalg/NNToLinalg.h"
 #include "nnc/Dialect/NN/IR/NNOps.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
 using namespace mlir;
 using namespace mlir::nnc;
 using namespace mlir::nnc::lowering;
@@ -301,6 +303,155 @@ struct OneHotToGeneric : OpRewritePattern<nn::OneHotOp> {
   }
 };
 
+/// Index `raw` (i64) into a dim of `size`, counting negative values from the end.
+Value wrapIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
+  Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index,
+                                         indexConstant(b, loc, 0));
+  return arith::SelectOp::create(b, loc, negative,
+                                 arith::AddIOp::create(b, loc, index, indexConstant(b, loc, size)),
+                                 index);
+}
+
+struct GatherNDToGeneric : OpRewritePattern<nn::GatherNDOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::GatherNDOp op, PatternRewriter &rewriter) const override {
+    auto inShape = op.getInput().getType().getShape();
+    auto indices = op.getIndices();
+    int64_t q = indices.getType().getRank(), m = indices.getType().getDimSize(q - 1);
+    int64_t batch = op.getBatchDims();
+    rewriter.replaceOp(op, gatherGeneric(
+                               rewriter, op.getLoc(), op.getType(), op.getInput(), {}, {},
+                               [&](OpBuilder &b, Location l, ValueRange idx, ValueRange) {
+                                 // idx = (batch..., tuple position..., slice...).
+                                 SmallVector<Value> source(idx.take_front(batch));
+                                 SmallVector<Value> at(idx.take_front(q - 1));
+                                 at.push_back(Value());
+                                 for (int64_t j = 0; j < m; ++j) {
+                                   at.back() = indexConstant(b, l, j);
+                                   source.push_back(wrapIndex(
+                                       b, l, tensor::ExtractOp::create(b, l, indices, at),
+                                       inShape[batch + j]));
+                                 }
+                                 llvm::append_range(source, idx.drop_front(q - 1));
+                                 return source;
+                               }));
+    return success();
+  }
+};
+
+struct ReverseSequenceToGeneric : OpRewritePattern<nn::ReverseSequenceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::ReverseSequenceOp op, PatternRewriter &rewriter) const override {
+    MLIRContext *context = rewriter.getContext();
+    auto type = op.getType();
+    int64_t batch = op.getBatchAxis(), time = op.getTimeAxis();
+    AffineMap lengthsMap =
+        AffineMap::get(type.getRank(), 0, getAffineDimExpr(batch, context), context);
+    rewriter.replaceOp(op, gatherGeneric(
+                               rewriter, op.getLoc(), type, op.getInput(), op.getLengths(),
+                               lengthsMap, [&](OpBuilder &b, Location l, ValueRange idx,
+                                               ValueRange extras) {
+                                 Value length =
+                                     arith::IndexCastOp::create(b, l, b.getIndexType(), extras[0]);
+                                 Value t = idx[time];
+                                 Value inside = arith::CmpIOp::create(
+                                     b, l, arith::CmpIPredicate::slt, t, length);
+                                 Value reversed = arith::SubIOp::create(
+                                     b, l, arith::SubIOp::create(b, l, length, indexConstant(b, l, 1)),
+                                     t);
+                                 SmallVector<Value> source(idx);
+                                 source[time] = arith::SelectOp::create(b, l, inside, reversed, t);
+                                 return source;
+                               }));
+    return success();
+  }
+};
+
+/// The combination a scatter applies to an existing element and an update.
+Value scatterCombine(OpBuilder &b, Location loc, StringRef reduction, Value old, Value update) {
+  if (reduction == "add")
+    return createAdd(b, loc, old, update);
+  if (reduction == "mul")
+    return createMul(b, loc, old, update);
+  if (reduction == "max")
+    return createMax(b, loc, old, update);
+  if (reduction == "min")
+    return isa<FloatType>(old.getType()) ? Value(arith::MinimumFOp::create(b, loc, old, update))
+                                         : Value(arith::MinSIOp::create(b, loc, old, update));
+  return update;
+}
+
+/// Scatters sequentially (ONNX's order, later updates win) with a loop nest over
+/// `updates`: `target` maps the loop indices to the element written.
+Value scatterLoops(OpBuilder &b, Location loc, Value input, Value updates, StringRef reduction,
+                   function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> target) {
+  auto shape = cast<RankedTensorType>(updates.getType()).getShape();
+  SmallVector<Value> lower, upper, steps;
+  for (int64_t size : shape) {
+    lower.push_back(indexConstant(b, loc, 0));
+    upper.push_back(indexConstant(b, loc, size));
+    steps.push_back(indexConstant(b, loc, 1));
+  }
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, lower, upper, steps, input,
+      [&](OpBuilder &nb, Location l, ValueRange ivs, ValueRange args) -> scf::ValueVector {
+        SmallVector<Value> at = target(nb, l, ivs);
+        Value update = tensor::ExtractOp::create(nb, l, updates, ivs);
+        if (reduction != "none")
+          update = scatterCombine(nb, l, reduction, tensor::ExtractOp::create(nb, l, args[0], at),
+                                  update);
+        return {tensor::InsertOp::create(nb, l, update, args[0], at)};
+      });
+  return nest.results.empty() ? input : nest.results.front();
+}
+
+struct ScatterElementsToLoops : OpRewritePattern<nn::ScatterElementsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::ScatterElementsOp op, PatternRewriter &rewriter) const override {
+    int64_t axis = op.getAxis();
+    int64_t size = op.getInput().getType().getDimSize(axis);
+    Value indices = op.getIndices();
+    rewriter.replaceOp(op, scatterLoops(rewriter, op.getLoc(), op.getInput(), op.getUpdates(),
+                                        op.getReduction(),
+                                        [&](OpBuilder &b, Location l, ValueRange ivs) {
+                                          SmallVector<Value> at(ivs);
+                                          at[axis] = wrapIndex(
+                                              b, l, tensor::ExtractOp::create(b, l, indices, ivs),
+                                              size);
+                                          return at;
+                                        }));
+    return success();
+  }
+};
+
+struct ScatterNDToLoops : OpRewritePattern<nn::ScatterNDOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::ScatterNDOp op, PatternRewriter &rewriter) const override {
+    auto inShape = op.getInput().getType().getShape();
+    Value indices = op.getIndices();
+    int64_t q = op.getIndices().getType().getRank();
+    int64_t m = op.getIndices().getType().getDimSize(q - 1);
+    rewriter.replaceOp(op, scatterLoops(rewriter, op.getLoc(), op.getInput(), op.getUpdates(),
+                                        op.getReduction(),
+                                        [&](OpBuilder &b, Location l, ValueRange ivs) {
+                                          // ivs = (tuple position..., slice...).
+                                          SmallVector<Value> tuple(ivs.take_front(q - 1));
+                                          tuple.push_back(Value());
+                                          SmallVector<Value> at;
+                                          for (int64_t j = 0; j < m; ++j) {
+                                            tuple.back() = indexConstant(b, l, j);
+                                            at.push_back(wrapIndex(
+                                                b, l, tensor::ExtractOp::create(b, l, indices, tuple),
+                                                inShape[j]));
+                                          }
+                                          llvm::append_range(at, ivs.drop_front(q - 1));
+                                          return at;
+                                        }));
+    return success();
+  }
+};
+
 struct ExpandToGeneric : OpRewritePattern<nn::ExpandOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::ExpandOp op, PatternRewriter &rewriter) const override {
@@ -415,7 +566,8 @@ struct PadToTensor : OpRewritePattern<nn::PadOp> {
 void mlir::nnc::populateNNDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ConstantToArith, ReshapeToTensor, TransposeToLinalg, ConcatToInsertSlices,
                SplitToExtractSlices, SliceToTensor, GatherToGeneric, GatherElementsToGeneric,
-               DepthToSpaceToGeneric, SpaceToDepthToGeneric, OneHotToGeneric, ExpandToGeneric,
+               DepthToSpaceToGeneric, SpaceToDepthToGeneric, OneHotToGeneric, GatherNDToGeneric,
+               ReverseSequenceToGeneric, ScatterElementsToLoops, ScatterNDToLoops, ExpandToGeneric,
                TileToGeneric,
                PadToTensor>(patterns.getContext());
 }

@@ -61,11 +61,11 @@ Value reduceWindows(OpBuilder &b, Location loc, Value input, RankedTensorType re
       .getResult(0);
 }
 
+/// Max pooling; when the indices are used, the same window loop also carries
+/// the flat input index of each maximum (ONNX's row- or column-major order).
 struct MaxPoolToGeneric : OpRewritePattern<nn::MaxPoolOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::MaxPoolOp op, PatternRewriter &rewriter) const override {
-    if (!op.getIndices().use_empty())
-      return rewriter.notifyMatchFailure(op, "MaxPool indices are not lowered yet");
     Location loc = op.getLoc();
     PoolWindow w{op.getKernelShape(), op.getStrides(), op.getDilations(), op.getPads()};
     auto inType = op.getInput().getType();
@@ -77,13 +77,66 @@ struct MaxPoolToGeneric : OpRewritePattern<nn::MaxPoolOp> {
     Value lowest = extremeConstant(rewriter, loc, element, /*lowest=*/true);
     Value input = padTensor(rewriter, loc, op.getInput(), low,
                             windowEndPads(inType, resultType, w), lowest);
-    Value result = reduceWindows(rewriter, loc, input, resultType, w, lowest,
-                                 [](OpBuilder &b, Location l, Value acc, Value x) {
-                                   return createMax(b, l, acc, x);
-                                 });
-    Value unusedIndices = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                                  rewriter.getI64Type());
-    rewriter.replaceOp(op, {result, unusedIndices});
+    if (op.getIndices().use_empty()) {
+      Value result = reduceWindows(rewriter, loc, input, resultType, w, lowest,
+                                   [](OpBuilder &b, Location l, Value acc, Value x) {
+                                     return createMax(b, l, acc, x);
+                                   });
+      Value unusedIndices = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                                    rewriter.getI64Type());
+      rewriter.replaceOp(op, {result, unusedIndices});
+      return success();
+    }
+    MLIRContext *context = rewriter.getContext();
+    int64_t numLoops = 2 + 2 * spatial;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+    SmallVector<AffineExpr> inExprs{d(0), d(1)}, windowExprs, outExprs{d(0), d(1)};
+    for (int64_t i = 0; i < spatial; ++i) {
+      inExprs.push_back(d(2 + i) * w.strides[i] + d(2 + spatial + i) * w.dilations[i]);
+      windowExprs.push_back(d(2 + spatial + i));
+      outExprs.push_back(d(2 + i));
+    }
+    Value window = tensor::EmptyOp::create(rewriter, loc, w.kernel, element);
+    AffineMap outMap = AffineMap::get(numLoops, 0, outExprs, context);
+    SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inExprs, context),
+                                AffineMap::get(numLoops, 0, windowExprs, context), outMap, outMap};
+    SmallVector<utils::IteratorType> iterators(2 + spatial, utils::IteratorType::parallel);
+    iterators.append(spatial, utils::IteratorType::reduction);
+    auto indexType = RankedTensorType::get(resultType.getShape(), rewriter.getI64Type());
+    ArrayRef<int64_t> inShape = inType.getShape();
+    bool columnMajor = op.getStorageOrder() == 1;
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{resultType, indexType}, ValueRange{input, window},
+        ValueRange{filledTensor(rewriter, loc, resultType, lowest),
+                   filledTensor(rewriter, loc, indexType,
+                                scalarConstant(rewriter, loc, rewriter.getI64Type(), 0))},
+        maps, iterators, [&](OpBuilder &b, Location l, ValueRange a) {
+          auto index = [&](int64_t dim) {
+            return arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                              linalg::IndexOp::create(b, l, dim));
+          };
+          auto c64 = [&](int64_t v) { return scalarConstant(b, l, b.getI64Type(), v); };
+          // Input coordinates of this window element (without the padding).
+          SmallVector<Value> coords{index(0), index(1)};
+          for (int64_t i = 0; i < spatial; ++i) {
+            Value pos = arith::AddIOp::create(
+                b, l, arith::MulIOp::create(b, l, index(2 + i), c64(w.strides[i])),
+                arith::MulIOp::create(b, l, index(2 + spatial + i), c64(w.dilations[i])));
+            coords.push_back(arith::SubIOp::create(b, l, pos, c64(w.pads[i])));
+          }
+          // Row-major over all dims, or (storage_order 1) with the spatial dims reversed.
+          SmallVector<int64_t> order{0, 1};
+          for (int64_t i = 0; i < spatial; ++i)
+            order.push_back(columnMajor ? 2 + spatial - 1 - i : 2 + i);
+          Value flat = c64(0);
+          for (int64_t dim : order)
+            flat = arith::AddIOp::create(b, l, arith::MulIOp::create(b, l, flat, c64(inShape[dim])),
+                                         coords[dim]);
+          Value better = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[0], a[2]);
+          linalg::YieldOp::create(b, l, ValueRange{arith::SelectOp::create(b, l, better, a[0], a[2]),
+                                                   arith::SelectOp::create(b, l, better, flat, a[3])});
+        });
+    rewriter.replaceOp(op, generic.getResults());
     return success();
   }
 };

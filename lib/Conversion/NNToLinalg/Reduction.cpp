@@ -333,6 +333,82 @@ struct LRNToGeneric : OpRewritePattern<nn::LRNOp> {
   }
 };
 
+/// top_k by ranking: an element's rank is the number of elements before it in
+/// the sorted order (larger first, ties to the lower index); the k outputs then
+/// pick the element of each rank. Quadratic in the axis size, which is fine for
+/// the sizes TopK sees in inference graphs.
+struct TopKToGeneric : OpRewritePattern<nn::TopKOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::TopKOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto inType = op.getInput().getType();
+    Type t = inType.getElementType();
+    if (isa<IntegerType>(t) && !t.isSignlessInteger())
+      return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
+    int64_t rank = inType.getRank(), axis = op.getAxis();
+    bool largest = op.getLargest();
+    auto i64 = rewriter.getI64Type();
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+    // Loops: the input dims, then j over the axis (reduction).
+    SmallVector<AffineExpr> self, other;
+    for (int64_t dim = 0; dim < rank; ++dim) {
+      self.push_back(d(dim));
+      other.push_back(dim == axis ? d(rank) : d(dim));
+    }
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    auto rankType = RankedTensorType::get(inType.getShape(), i64);
+    Value ranks =
+        linalg::GenericOp::create(
+            rewriter, loc, rankType, ValueRange{op.getInput(), op.getInput()},
+            filledTensor(rewriter, loc, rankType, scalarConstant(rewriter, loc, i64, 0)),
+            ArrayRef<AffineMap>{AffineMap::get(rank + 1, 0, self, context),
+                                AffineMap::get(rank + 1, 0, other, context),
+                                AffineMap::get(rank + 1, 0, self, context)},
+            iterators,
+            [&](OpBuilder &b, Location l, ValueRange a) {
+              Value x = a[0], y = a[1];
+              Value i = linalg::IndexOp::create(b, l, axis), j = linalg::IndexOp::create(b, l, rank);
+              Value before, equal;
+              if (isa<FloatType>(t)) {
+                before = arith::CmpFOp::create(
+                    b, l, largest ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT, y, x);
+                equal = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, y, x);
+              } else {
+                before = arith::CmpIOp::create(
+                    b, l, largest ? arith::CmpIPredicate::sgt : arith::CmpIPredicate::slt, y, x);
+                equal = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, y, x);
+              }
+              Value earlier = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, j, i);
+              Value counts = arith::OrIOp::create(b, l, before,
+                                                  arith::AndIOp::create(b, l, equal, earlier));
+              Value total = arith::AddIOp::create(b, l, a[2], arith::ExtUIOp::create(b, l, i64, counts));
+              linalg::YieldOp::create(b, l, total);
+            })
+            .getResult(0);
+    // Loops: the output dims (k along the axis), then j over the input axis.
+    auto valuesType = cast<RankedTensorType>(op.getValues().getType());
+    auto indicesType = cast<RankedTensorType>(op.getIndices().getType());
+    AffineMap outMap = AffineMap::get(rank + 1, 0, self, context);
+    auto picked = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valuesType, indicesType}, ValueRange{op.getInput(), ranks},
+        ValueRange{filledTensor(rewriter, loc, valuesType, scalarConstant(rewriter, loc, t, 0)),
+                   filledTensor(rewriter, loc, indicesType, scalarConstant(rewriter, loc, i64, 0))},
+        ArrayRef<AffineMap>{AffineMap::get(rank + 1, 0, other, context),
+                            AffineMap::get(rank + 1, 0, other, context), outMap, outMap},
+        iterators, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value position = arith::IndexCastOp::create(b, l, i64, linalg::IndexOp::create(b, l, axis));
+          Value source = arith::IndexCastOp::create(b, l, i64, linalg::IndexOp::create(b, l, rank));
+          Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, a[1], position);
+          linalg::YieldOp::create(b, l, ValueRange{arith::SelectOp::create(b, l, hit, a[0], a[2]),
+                                                   arith::SelectOp::create(b, l, hit, source, a[3])});
+        });
+    rewriter.replaceOp(op, picked.getResults());
+    return success();
+  }
+};
+
 /// hardmax: 1 at the first maximum along the axis, 0 elsewhere.
 struct HardmaxToGeneric : OpRewritePattern<nn::HardmaxOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -513,7 +589,7 @@ void mlir::nnc::populateNNReductionToLinalgPatterns(RewritePatternSet &patterns)
                ReduceToGeneric<nn::ReduceLogSumOp>, ReduceToGeneric<nn::ReduceLogSumExpOp>>(
       context);
   patterns.add<ArgReduceToGeneric<nn::ArgMaxOp, true>, ArgReduceToGeneric<nn::ArgMinOp, false>,
-               HardmaxToGeneric, CumSumToGeneric, LRNToGeneric>(context);
+               HardmaxToGeneric, CumSumToGeneric, LRNToGeneric, TopKToGeneric>(context);
   patterns.add<SoftmaxToGeneric<nn::SoftmaxOp, false>, SoftmaxToGeneric<nn::LogSoftmaxOp, true>,
                LayerNormToGeneric, InstanceNormToGeneric, MeanVarianceNormToGeneric,
                BatchNormToGeneric>(context);

@@ -9,6 +9,7 @@
 #include "NodeImporter.h"
 
 #include <cmath>
+#include <map>
 
 using namespace mlir;
 using namespace mlir::nnc;
@@ -574,6 +575,148 @@ LogicalResult importEyeLike(NodeImporter &node) {
   return success();
 }
 
+/// Index inputs of the gather/scatter family as i64 (ONNX allows int32 too).
+FailureOr<Value> int64Indices(NodeImporter &node, int i) {
+  auto indices = node.requiredInput(i);
+  if (failed(indices))
+    return failure();
+  auto type = node.inputType(i);
+  if (type.getElementType().isInteger(64))
+    return *indices;
+  return node.create1<nn::CastOp>({*indices}, {},
+                                  {RankedTensorType::get(type.getShape(), node.builder.getI64Type())});
+}
+
+LogicalResult importGatherND(NodeImporter &node) {
+  auto input = node.requiredInput(0);
+  auto indices = int64Indices(node, 1);
+  if (failed(input) || failed(indices))
+    return failure();
+  return node.setSingleResult(node.create1<nn::GatherNDOp>(
+      {*input, *indices},
+      {node.namedAttr("batch_dims", node.builder.getI64IntegerAttr(node.getInt("batch_dims", 0)))}));
+}
+
+LogicalResult importScatterElements(NodeImporter &node) {
+  auto input = node.requiredInput(0), updates = node.requiredInput(2);
+  auto indices = int64Indices(node, 1);
+  if (failed(input) || failed(indices) || failed(updates))
+    return failure();
+  auto axis = node.normalizeAxis(node.getInt("axis", 0), node.inputType(0).getRank());
+  if (failed(axis))
+    return failure();
+  OpBuilder &b = node.builder;
+  return node.setSingleResult(node.create1<nn::ScatterElementsOp>(
+      {*input, *indices, *updates},
+      {node.namedAttr("axis", b.getI64IntegerAttr(*axis)),
+       node.namedAttr("reduction", b.getStringAttr(node.getString("reduction", "none")))}));
+}
+
+LogicalResult importScatterND(NodeImporter &node) {
+  auto input = node.requiredInput(0), updates = node.requiredInput(2);
+  auto indices = int64Indices(node, 1);
+  if (failed(input) || failed(indices) || failed(updates))
+    return failure();
+  return node.setSingleResult(node.create1<nn::ScatterNDOp>(
+      {*input, *indices, *updates},
+      {node.namedAttr("reduction",
+                      node.builder.getStringAttr(node.getString("reduction", "none")))}));
+}
+
+LogicalResult importTopK(NodeImporter &node) {
+  auto input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  int64_t k;
+  if (node.opset < 10) {
+    auto given = node.requireInt("k");
+    if (failed(given))
+      return failure();
+    k = *given;
+  } else {
+    auto given = node.constantInts(1);
+    if (failed(given))
+      return failure();
+    if (given->size() != 1)
+      return node.error() << "expected K to hold one value";
+    k = given->front();
+  }
+  auto axis = node.normalizeAxis(node.getInt("axis", -1), node.inputType(0).getRank());
+  if (failed(axis))
+    return failure();
+  OpBuilder &b = node.builder;
+  auto results = node.create<nn::TopKOp>(
+      {*input}, {node.namedAttr("k", b.getI64IntegerAttr(k)),
+                 node.namedAttr("axis", b.getI64IntegerAttr(*axis)),
+                 node.namedAttr("largest", b.getBoolAttr(node.getInt("largest", 1)))});
+  if (failed(results))
+    return failure();
+  return node.setResults(*results);
+}
+
+LogicalResult importReverseSequence(NodeImporter &node) {
+  auto input = node.requiredInput(0);
+  auto lengths = int64Indices(node, 1);
+  if (failed(input) || failed(lengths))
+    return failure();
+  OpBuilder &b = node.builder;
+  return node.setSingleResult(node.create1<nn::ReverseSequenceOp>(
+      {*input, *lengths},
+      {node.namedAttr("batch_axis", b.getI64IntegerAttr(node.getInt("batch_axis", 1))),
+       node.namedAttr("time_axis", b.getI64IntegerAttr(node.getInt("time_axis", 0)))}));
+}
+
+/// Einsum with the implicit form ("ij,jk") made explicit ("ij,jk->ik": the labels
+/// used once, sorted) and spaces removed. Ellipses are not supported.
+LogicalResult importEinsum(NodeImporter &node) {
+  std::string equation;
+  for (char c : node.getString("equation", ""))
+    if (c != ' ')
+      equation += c;
+  if (equation.find("...") != std::string::npos)
+    return node.unsupported("Einsum with an ellipsis ('...')");
+  if (equation.find("->") == std::string::npos) {
+    std::map<char, int> counts;
+    for (char c : equation)
+      if (c != ',')
+        ++counts[c];
+    equation += "->";
+    for (auto [label, count] : counts)
+      if (count == 1)
+        equation += label;
+  }
+  SmallVector<Value> inputs;
+  for (int i = 0; i < node.node.input_size(); ++i) {
+    auto v = node.requiredInput(i);
+    if (failed(v))
+      return failure();
+    inputs.push_back(*v);
+  }
+  // The result shape follows from the labels' sizes.
+  auto [lhs, output] = StringRef(equation).split("->");
+  SmallVector<StringRef> terms;
+  lhs.split(terms, ',');
+  if (terms.size() != inputs.size())
+    return node.error() << "expected one Einsum term per input in '" << equation << "'";
+  std::map<char, int64_t> sizes;
+  for (auto [term, input] : llvm::zip(terms, inputs)) {
+    auto shape = cast<RankedTensorType>(input.getType()).getShape();
+    if (term.size() != shape.size())
+      return node.error() << "expected Einsum term '" << term << "' to match rank " << shape.size();
+    for (auto [label, size] : llvm::zip(term, shape))
+      sizes[label] = std::max(sizes[label], size);
+  }
+  SmallVector<int64_t> shape;
+  for (char label : output) {
+    if (!sizes.count(label))
+      return node.error() << "Einsum output label '" << label << "' is not in any input";
+    shape.push_back(sizes[label]);
+  }
+  auto type = RankedTensorType::get(shape, node.inputType(0).getElementType());
+  return node.setSingleResult(node.create1<nn::EinsumOp>(
+      inputs, {node.namedAttr("equation", node.builder.getStringAttr(equation))}, {type}));
+}
+
 /// Reductions. `axesInputSince` is the opset from which axes come as input #1
 /// (13 for ReduceSum, 18 for the others).
 template <typename OpTy>
@@ -791,6 +934,13 @@ void mlir::nnc::onnx_import::registerShapeRules(ImportRuleTable &table) {
     return importReduce<nn::ReduceLogSumExpOp>(n, 18);
   };
   table["CumSum"] = importCumSum;
+  table["GatherND"] = importGatherND;
+  table["ScatterElements"] = importScatterElements;
+  table["Scatter"] = importScatterElements;
+  table["ScatterND"] = importScatterND;
+  table["TopK"] = importTopK;
+  table["ReverseSequence"] = importReverseSequence;
+  table["Einsum"] = importEinsum;
   table["OneHot"] = importOneHot;
   table["EyeLike"] = importEyeLike;
   table["ArgMax"] = importArgReduce<nn::ArgMaxOp>;

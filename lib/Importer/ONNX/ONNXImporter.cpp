@@ -453,7 +453,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node, size_t inde
   std::string name = nodeName(node, index);
   Location loc = NameLoc::get(builder.getStringAttr(name), fileLoc);
   std::string savedContext = nodeContext;
-  auto restore = llvm::make_scope_exit([&] { nodeContext = savedContext; });
+  llvm::scope_exit restore([&] { nodeContext = savedContext; });
   nodeContext = " (ONNX node '" + name + "', op '" + node.op_type() + "', opset " +
                 std::to_string(opset) + ")";
   if (!node.domain().empty() && node.domain() != "ai.onnx")
@@ -596,7 +596,7 @@ LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &graph, Regio
                                             SmallVectorImpl<Type> &yieldedTypes) {
   if (++depth > kMaxSubgraphDepth)
     return emitError(fileLoc) << "subgraphs are nested deeper than " << kMaxSubgraphDepth;
-  auto leave = llvm::make_scope_exit([&] { --depth; });
+  llvm::scope_exit leave([&] { --depth; });
   if (graph.input_size() != 0)
     return emitError(fileLoc) << "unsupported subgraph with inputs (only If branches are "
                                  "supported)";
@@ -604,7 +604,7 @@ LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &graph, Regio
   Block *block = builder.createBlock(&region);
   builder.setInsertionPointToStart(block);
   scopes.emplace_back();
-  auto popScope = llvm::make_scope_exit([&] { scopes.pop_back(); });
+  llvm::scope_exit popScope([&] { scopes.pop_back(); });
   if (failed(importInitializers(graph)) || failed(importNodes(graph)))
     return failure();
   SmallVector<Value> values;

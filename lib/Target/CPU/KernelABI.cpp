@@ -105,8 +105,10 @@ LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature
     return privateConstant(llvm::ConstantArray::get(arrayType, entries), kind);
   };
 
-  // void run(void* const* inputs, void* const* outputs)
-  auto *runType = llvm::FunctionType::get(b.getVoidTy(), {ptrType, ptrType}, false);
+  // void run(void* const* inputs, void* const* outputs, const nnc_kernel_env_v0_t* env).
+  // The generated code is single-threaded and needs no workspace yet, so it
+  // does not read env.
+  auto *runType = llvm::FunctionType::get(b.getVoidTy(), {ptrType, ptrType, ptrType}, false);
   auto *run = llvm::Function::Create(runType, llvm::GlobalValue::InternalLinkage,
                                      "nnc_model_run_v0", module);
   b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", run));
@@ -136,7 +138,8 @@ LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature
   b.CreateRetVoid();
 
   auto *modelType = llvm::StructType::create(
-      context, {i32, i32, i32, i32, ptrType, ptrType, ptrType, ptrType}, "nnc_kernel_model_v0_t");
+      context, {i32, i32, i32, i32, ptrType, ptrType, ptrType, ptrType, b.getInt64Ty()},
+      "nnc_kernel_model_v0_t");
   llvm::Constant *producer =
       privateConstant(llvm::ConstantDataArray::getString(context, kProducer), "producer");
   llvm::Constant *model = privateConstant(
@@ -145,7 +148,8 @@ LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature
                       llvm::ConstantInt::get(i32, signature.inputs.size()),
                       llvm::ConstantInt::get(i32, signature.outputs.size()),
                       llvm::ConstantInt::get(i32, 0), tensorArray(signature.inputs, "inputs"),
-                      tensorArray(signature.outputs, "outputs"), run, producer}),
+                      tensorArray(signature.outputs, "outputs"), run, producer,
+                      llvm::ConstantInt::get(b.getInt64Ty(), 0)}),
       "nnc_model");
 
   // const nnc_kernel_model_v0_t* <accessor>(void)

@@ -43,10 +43,26 @@ typedef struct nnc_kernel_tensor_v0_t {
   const int64_t* shape; /* rank entries */
 } nnc_kernel_tensor_v0_t;
 
+/* One chunk of a parallel loop: iterations [begin, end) of the task. */
+typedef void (*nnc_kernel_task_fn_v0_t)(void* task_context, int64_t begin, int64_t end);
+
+/* What the runtime lends a run: a way to split a loop of `count` iterations
+ * across its threads (it may also run them on the calling thread), and scratch
+ * memory of the model's workspace_size bytes (64-byte aligned, NULL when the
+ * size is 0). parallel_for returns when every iteration has run. */
+typedef struct nnc_kernel_env_v0_t {
+  void (*parallel_for)(void* pool, int64_t count, nnc_kernel_task_fn_v0_t task,
+                       void* task_context);
+  void* pool;
+  void* workspace;
+} nnc_kernel_env_v0_t;
+
 /* Runs the model: reads inputs[i] (num_inputs dense buffers) and writes
  * outputs[i]. Buffers must not overlap. Safe to call from several threads at
- * once with distinct output buffers: generated code keeps no global state. */
-typedef void (*nnc_kernel_run_fn_v0_t)(void* const* inputs, void* const* outputs);
+ * once with distinct output buffers and workspaces: generated code keeps no
+ * global state. */
+typedef void (*nnc_kernel_run_fn_v0_t)(void* const* inputs, void* const* outputs,
+                                       const nnc_kernel_env_v0_t* env);
 
 typedef struct nnc_kernel_model_v0_t {
   uint32_t abi_version; /* NNC_KERNEL_ABI_VERSION_0 */
@@ -56,8 +72,18 @@ typedef struct nnc_kernel_model_v0_t {
   const nnc_kernel_tensor_v0_t* inputs;
   const nnc_kernel_tensor_v0_t* outputs;
   nnc_kernel_run_fn_v0_t run;
-  const char* producer; /* "nnc <version>" */
+  const char* producer;    /* "nnc <version>" */
+  uint64_t workspace_size; /* bytes of nnc_kernel_env_v0_t.workspace a run needs */
 } nnc_kernel_model_v0_t;
+
+/* The layout generated code relies on (LP64). */
+#if defined(__cplusplus)
+static_assert(sizeof(nnc_kernel_tensor_v0_t) == 24, "nnc_kernel_tensor_v0_t layout");
+static_assert(sizeof(nnc_kernel_model_v0_t) == 56, "nnc_kernel_model_v0_t layout");
+#else
+_Static_assert(sizeof(nnc_kernel_tensor_v0_t) == 24, "nnc_kernel_tensor_v0_t layout");
+_Static_assert(sizeof(nnc_kernel_model_v0_t) == 56, "nnc_kernel_model_v0_t layout");
+#endif
 
 typedef const nnc_kernel_model_v0_t* (*nnc_kernel_model_fn_v0_t)(void);
 

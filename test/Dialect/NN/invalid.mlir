@@ -569,3 +569,115 @@ func.func @one_hot_depth(%i: tensor<3xi64>, %v: tensor<2xf32>) {
   %0 = nn.one_hot %i, %v {depth = 0 : i64, axis = 1 : i64} : tensor<3xi64>, tensor<2xf32> -> tensor<3x0xf32>
   return
 }
+
+// -----
+
+func.func @gather_nd_tuple(%x: tensor<2x3xf32>, %i: tensor<2x3xi64>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{expected index tuples of 1 to 2 entries (got 3)}}
+  %0 = nn.gather_nd %x, %i {batch_dims = 0 : i64} : tensor<2x3xf32>, tensor<2x3xi64> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_nd_batch(%x: tensor<2x3xf32>, %i: tensor<2x1xi64>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{expected 0 <= batch_dims < the ranks of input and indices}}
+  %0 = nn.gather_nd %x, %i {batch_dims = 2 : i64} : tensor<2x3xf32>, tensor<2x1xi64> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_reduction(%x: tensor<4xf32>, %i: tensor<4xi64>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{expected reduction none, add, mul, max or min (got "avg")}}
+  %0 = nn.scatter_elements %x, %i, %x {axis = 0 : i64, reduction = "avg"} : tensor<4xf32>, tensor<4xi64>, tensor<4xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_elements_shape(%x: tensor<4xf32>, %i: tensor<3xi64>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{expected indices and updates of the same shape and the input's rank}}
+  %0 = nn.scatter_elements %x, %i, %x {axis = 0 : i64, reduction = "none"} : tensor<4xf32>, tensor<3xi64>, tensor<4xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_updates(%x: tensor<4x2xf32>, %i: tensor<3x1xi64>, %u: tensor<3x3xf32>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{expected updates of shape 3x2 for index tuples of 1 entries}}
+  %0 = nn.scatter_nd %x, %i, %u {reduction = "none"} : tensor<4x2xf32>, tensor<3x1xi64>, tensor<3x3xf32> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @top_k_k(%x: tensor<4xf32>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{expected k (5) in [0, 4]}}
+  %0:2 = nn.top_k %x {k = 5 : i64, axis = 0 : i64, largest = true} : tensor<4xf32> -> tensor<5xf32>, tensor<5xi64>
+  return
+}
+
+// -----
+
+func.func @reverse_sequence_axes(%x: tensor<2x3xf32>, %l: tensor<3xi64>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{expected distinct batch and time axes among dims 0 and 1}}
+  %0 = nn.reverse_sequence %x, %l {batch_axis = 1 : i64, time_axis = 1 : i64} : tensor<2x3xf32>, tensor<3xi64> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reverse_sequence_lengths(%x: tensor<2x3xf32>, %l: tensor<2xi64>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{expected one length per batch entry (3)}}
+  %0 = nn.reverse_sequence %x, %l {batch_axis = 1 : i64, time_axis = 0 : i64} : tensor<2x3xf32>, tensor<2xi64> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_terms(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.einsum' op expected an explicit equation with one term per input (got "ij,jk->ik")}}
+  %0 = nn.einsum %x {equation = "ij,jk->ik"} : tensor<2x3xf32> -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_rank(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.einsum' op expected term 'ijk' to have one label per dim}}
+  %0 = nn.einsum %x {equation = "ijk->i"} : tensor<2x3xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_label_size(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.einsum' op expected label 'i' to have one size}}
+  %0 = nn.einsum %x {equation = "ii->i"} : tensor<2x3xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_result(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.einsum' op expected the result rank to match the output term}}
+  %0 = nn.einsum %x {equation = "ij->i"} : tensor<2x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_output_label(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.einsum' op expected output label 'k' of an input, with its size}}
+  %0 = nn.einsum %x {equation = "ij->k"} : tensor<2x3xf32> -> tensor<2xf32>
+  return
+}

@@ -138,6 +138,21 @@ func.func @shapes(%x: tensor<2x3x4xf32>, %idx: tensor<5xi64>, %v: tensor<f32>) {
   %5 = nn.gather %x, %idx {axis = 1 : i64} : tensor<2x3x4xf32>, tensor<5xi64> -> tensor<2x5x4xf32>
   // CHECK: nn.expand %{{.*}} : tensor<2x3x4xf32> -> tensor<5x2x3x4xf32>
   %6 = nn.expand %x : tensor<2x3x4xf32> -> tensor<5x2x3x4xf32>
+  %ndi = nn.constant dense<[[0, 1], [1, 2]]> : tensor<2x2xi64>
+  // CHECK: nn.gather_nd {{.*}} -> tensor<2x4xf32>
+  %nd = nn.gather_nd %x, %ndi {batch_dims = 0 : i64} : tensor<2x3x4xf32>, tensor<2x2xi64> -> tensor<2x4xf32>
+  %sei = nn.constant dense<0> : tensor<2x3x4xi64>
+  // CHECK: nn.scatter_elements {{.*}} {axis = 1 : i64, reduction = "add"}
+  %se = nn.scatter_elements %x, %sei, %x {axis = 1 : i64, reduction = "add"} : tensor<2x3x4xf32>, tensor<2x3x4xi64>, tensor<2x3x4xf32> -> tensor<2x3x4xf32>
+  // CHECK: nn.scatter_nd {{.*}} {reduction = "none"}
+  %sn = nn.scatter_nd %x, %ndi, %nd {reduction = "none"} : tensor<2x3x4xf32>, tensor<2x2xi64>, tensor<2x4xf32> -> tensor<2x3x4xf32>
+  // CHECK: nn.top_k {{.*}} -> tensor<2x3x2xf32>, tensor<2x3x2xi64>
+  %tk:2 = nn.top_k %x {k = 2 : i64, axis = 2 : i64, largest = true} : tensor<2x3x4xf32> -> tensor<2x3x2xf32>, tensor<2x3x2xi64>
+  %lens = nn.constant dense<[1, 2, 3]> : tensor<3xi64>
+  // CHECK: nn.reverse_sequence {{.*}} {batch_axis = 1 : i64, time_axis = 0 : i64}
+  %rs = nn.reverse_sequence %x, %lens {batch_axis = 1 : i64, time_axis = 0 : i64} : tensor<2x3x4xf32>, tensor<3xi64> -> tensor<2x3x4xf32>
+  // CHECK: nn.einsum {{.*}} {equation = "abc,abd->cd"}
+  %es = nn.einsum %x, %x {equation = "abc,abd->cd"} : tensor<2x3x4xf32>, tensor<2x3x4xf32> -> tensor<4x4xf32>
   // CHECK: nn.tile {{.*}} -> tensor<4x3x4xf32>
   %7 = nn.tile %x {repeats = array<i64: 2, 1, 1>} : tensor<2x3x4xf32> -> tensor<4x3x4xf32>
   // CHECK: nn.pad {{.*}} -> tensor<2x5x3xf32>

@@ -679,6 +679,129 @@ LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Lo
   return success();
 }
 
+LogicalResult GatherNDOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                           Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto input = tensorOf(adaptor.getInput().getType());
+  auto indices = tensorOf(adaptor.getIndices().getType());
+  int64_t batch = adaptor.getBatchDims();
+  if (indices.getRank() < 1 || batch < 0 || batch >= std::min(input.getRank(), indices.getRank()))
+    return emitOptionalError(loc, "expected 0 <= batch_dims < the ranks of input and indices");
+  int64_t m = indices.getDimSize(indices.getRank() - 1);
+  if (m < 1 || batch + m > input.getRank())
+    return emitOptionalError(loc, "expected index tuples of 1 to ", input.getRank() - batch,
+                             " entries (got ", m, ")");
+  SmallVector<int64_t> shape(indices.getShape().drop_back());
+  llvm::append_range(shape, input.getShape().drop_front(batch + m));
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+/// Scatter ops return the input's type; `reduction` must be known.
+static LogicalResult inferScatterResult(std::optional<Location> loc, Value input, Value updates,
+                                        StringRef reduction, SmallVectorImpl<Type> &types) {
+  if (failed(checkSameElementType(loc, input.getType(), updates.getType())))
+    return failure();
+  if (reduction != "none" && reduction != "add" && reduction != "mul" && reduction != "max" &&
+      reduction != "min")
+    return emitOptionalError(loc, "expected reduction none, add, mul, max or min (got \"",
+                             reduction, "\")");
+  types.push_back(input.getType());
+  return success();
+}
+
+LogicalResult ScatterElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                  Adaptor adaptor,
+                                                  SmallVectorImpl<Type> &types) {
+  auto input = tensorOf(adaptor.getInput().getType());
+  if (failed(checkAxis(loc, "axis", adaptor.getAxis(), input.getRank())))
+    return failure();
+  if (adaptor.getIndices().getType() != tensorOf(adaptor.getUpdates().getType()).clone(
+                                            IntegerType::get(input.getContext(), 64)) ||
+      tensorOf(adaptor.getIndices().getType()).getRank() != input.getRank())
+    return emitOptionalError(loc, "expected indices and updates of the same shape and the "
+                                  "input's rank");
+  return inferScatterResult(loc, adaptor.getInput(), adaptor.getUpdates(),
+                            adaptor.getReduction(), types);
+}
+
+LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                            Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto input = tensorOf(adaptor.getInput().getType());
+  auto indices = tensorOf(adaptor.getIndices().getType());
+  auto updates = tensorOf(adaptor.getUpdates().getType());
+  int64_t m = indices.getRank() ? indices.getDimSize(indices.getRank() - 1) : 0;
+  SmallVector<int64_t> expected(indices.getShape().drop_back());
+  if (m >= 1 && m <= input.getRank())
+    llvm::append_range(expected, input.getShape().drop_front(m));
+  if (m < 1 || m > input.getRank() || updates.getShape() != ArrayRef<int64_t>(expected))
+    return emitOptionalError(loc, "expected updates of shape ", shapeString(expected),
+                             " for index tuples of ", m, " entries");
+  return inferScatterResult(loc, adaptor.getInput(), adaptor.getUpdates(),
+                            adaptor.getReduction(), types);
+}
+
+LogicalResult TopKOp::inferReturnTypes(MLIRContext *context, std::optional<Location> loc,
+                                       Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto input = tensorOf(adaptor.getInput().getType());
+  int64_t axis = adaptor.getAxis(), k = adaptor.getK();
+  if (failed(checkAxis(loc, "axis", axis, input.getRank())))
+    return failure();
+  if (k < 0 || k > input.getDimSize(axis))
+    return emitOptionalError(loc, "expected k (", k, ") in [0, ", input.getDimSize(axis), "]");
+  SmallVector<int64_t> shape(input.getShape());
+  shape[axis] = k;
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  types.push_back(RankedTensorType::get(shape, IntegerType::get(context, 64)));
+  return success();
+}
+
+LogicalResult ReverseSequenceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                  Adaptor adaptor,
+                                                  SmallVectorImpl<Type> &types) {
+  auto input = tensorOf(adaptor.getInput().getType());
+  int64_t batch = adaptor.getBatchAxis(), time = adaptor.getTimeAxis();
+  if (input.getRank() < 2 || failed(checkAxis(loc, "batch_axis", batch, 2)) ||
+      failed(checkAxis(loc, "time_axis", time, 2)) || batch == time)
+    return emitOptionalError(loc, "expected distinct batch and time axes among dims 0 and 1");
+  if (tensorOf(adaptor.getLengths().getType()).getShape() !=
+      ArrayRef<int64_t>{input.getDimSize(batch)})
+    return emitOptionalError(loc, "expected one length per batch entry (",
+                             input.getDimSize(batch), ")");
+  types.push_back(input);
+  return success();
+}
+
+LogicalResult EinsumOp::verify() {
+  auto [lhs, output] = getEquation().split("->");
+  SmallVector<StringRef> terms;
+  lhs.split(terms, ',');
+  if (!getEquation().contains("->") || terms.size() != getInputs().size())
+    return emitOpError("expected an explicit equation with one term per input (got \"")
+           << getEquation() << "\")";
+  llvm::StringMap<int64_t> sizes;
+  for (auto [term, input] : llvm::zip(terms, getInputs())) {
+    auto type = cast<RankedTensorType>(input.getType());
+    if (static_cast<int64_t>(term.size()) != type.getRank())
+      return emitOpError("expected term '") << term << "' to have one label per dim";
+    for (auto [label, size] : llvm::zip(term, type.getShape())) {
+      auto [it, inserted] = sizes.try_emplace(StringRef(&label, 1), size);
+      if (!inserted && it->second != size && it->second != 1 && size != 1)
+        return emitOpError("expected label '") << label << "' to have one size";
+      if (!inserted && it->second == 1)
+        it->second = size;
+    }
+  }
+  auto type = getType();
+  if (static_cast<int64_t>(output.size()) != type.getRank())
+    return emitOpError("expected the result rank to match the output term");
+  for (auto [label, size] : llvm::zip(output, type.getShape())) {
+    auto it = sizes.find(StringRef(&label, 1));
+    if (it == sizes.end() || it->second != size)
+      return emitOpError("expected output label '") << label << "' of an input, with its size";
+  }
+  return success();
+}
+
 LogicalResult ExpandOp::verify() {
   auto input = getInput().getType(), result = getResult().getType();
   if (input.getElementType() != result.getElementType())

@@ -582,6 +582,74 @@ def NN_OneHotOp : NN_Op<"one_hot", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$indices `,` $values attr-dict `:` type($indices) `,` type($values) `->` type($result)";
 }
 
+def NN_GatherNDOp : NN_Op<"gather_nd", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Gathers slices by index tuples (ONNX GatherND)";
+  let description = [{
+    The last dim of `indices` (m) indexes dims [batch_dims, batch_dims + m) of
+    the input; the result is indices.shape[:-1] + input.shape[batch_dims + m:].
+  }];
+  let arguments = (ins NN_Tensor:$input, TensorOf<[I64]>:$indices, I64Attr:$batch_dims);
+  let results = (outs NN_Tensor:$result);
+  let assemblyFormat = "$input `,` $indices attr-dict `:` type($input) `,` type($indices) `->` type($result)";
+}
+
+def NN_ScatterElementsOp : NN_Op<"scatter_elements", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Writes updates at per-element indices along an axis (ONNX ScatterElements)";
+  let description = [{
+    Updates are applied in row-major order; `reduction` is "none" (later
+    writes win), "add", "mul", "max" or "min".
+  }];
+  let arguments = (ins NN_Tensor:$input, TensorOf<[I64]>:$indices, NN_Tensor:$updates,
+                       I64Attr:$axis, StrAttr:$reduction);
+  let results = (outs NN_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $indices `,` $updates attr-dict `:` type($input) `,` type($indices) `,` type($updates)
+      `->` type($result)
+  }];
+}
+
+def NN_ScatterNDOp : NN_Op<"scatter_nd", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Writes update slices at index tuples (ONNX ScatterND)";
+  let arguments = (ins NN_Tensor:$input, TensorOf<[I64]>:$indices, NN_Tensor:$updates,
+                       StrAttr:$reduction);
+  let results = (outs NN_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $indices `,` $updates attr-dict `:` type($input) `,` type($indices) `,` type($updates)
+      `->` type($result)
+  }];
+}
+
+def NN_TopKOp : NN_Op<"top_k", [Pure, InferTypeOpAdaptor]> {
+  let summary = "The k largest (or smallest) elements along an axis and their indices (ONNX TopK)";
+  let description = [{
+    Results are sorted (largest first, or smallest first when `largest` is
+    false); equal values keep the lower index first.
+  }];
+  let arguments = (ins NN_NumericTensor:$input, I64Attr:$k, I64Attr:$axis, BoolAttr:$largest);
+  let results = (outs NN_NumericTensor:$values, TensorOf<[I64]>:$indices);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($values) `,` type($indices)";
+}
+
+def NN_ReverseSequenceOp : NN_Op<"reverse_sequence", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Reverses the first lens[b] steps of each batch entry (ONNX ReverseSequence)";
+  let arguments = (ins NN_Tensor:$input, TensorOf<[I64]>:$lengths, I64Attr:$batch_axis,
+                       I64Attr:$time_axis);
+  let results = (outs NN_Tensor:$result);
+  let assemblyFormat = "$input `,` $lengths attr-dict `:` type($input) `,` type($lengths) `->` type($result)";
+}
+
+def NN_EinsumOp : NN_Op<"einsum", [Pure]> {
+  let summary = "Einstein summation (ONNX Einsum)";
+  let description = [{
+    `equation` is normalized by the importer to explicit form without
+    ellipses, e.g. "ij,jk->ik"; labels missing from the output are summed.
+  }];
+  let arguments = (ins Variadic<NN_NumericTensor>:$inputs, StrAttr:$equation);
+  let results = (outs NN_NumericTensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` type($inputs) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 def NN_ExpandOp : NN_Op<"expand", [Pure]> {
   let summary = "Broadcasts to a bigger static shape (ONNX Expand)";
   let arguments = (ins NN_Tensor:$input);
