@@ -5,6 +5,7 @@ Run with the project venv's Python; the package is imported from python/ in the 
 """
 
 import os
+import subprocess
 import sys
 import unittest
 
@@ -57,6 +58,21 @@ class DigitsTest(unittest.TestCase):
             self.module.run({})
         with self.assertRaisesRegex(nnc.NNCError, "unknown input"):
             self.module.run({"input": self.images[0][None], "other": 1})
+
+
+class CrossCompileTest(unittest.TestCase):
+    def test_avx2_only_build_runs_and_uses_no_avx512(self):
+        # An x86-64-v3 (AVX2) artifact must run here and match the host build.
+        module = nnc.compile(DIGITS, mcpu="x86-64-v3")
+        host = nnc.compile(DIGITS)
+        image = np.load(os.path.join(REPO, "examples", "digits", "test_images.npy"))[:1]
+        np.testing.assert_allclose(module.run([image])[0], host.run([image])[0], rtol=1e-5,
+                                   atol=1e-6)
+        compiler = os.path.join(nnc._locate.bin_dir(), "nnc-compile")
+        asm = subprocess.run([compiler, DIGITS, "--emit=asm", "--mcpu=x86-64-v3", "-o", "-"],
+                             capture_output=True, text=True, check=True).stdout
+        self.assertNotIn("zmm", asm)
+        self.assertIn("ymm", asm)
 
 
 class CompileTest(unittest.TestCase):
