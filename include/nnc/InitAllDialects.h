@@ -9,9 +9,7 @@
 namespace mlir::nnc {
 
 /// Adds nnc's own dialects to `registry` (the tools add upstream ones too).
-inline void registerAllNNCDialects(DialectRegistry &registry) {
-  registry.insert<nn::NNDialect>();
-}
+inline void registerAllNNCDialects(DialectRegistry &registry) { registry.insert<nn::NNDialect>(); }
 
 } // namespace mlir::nnc
 

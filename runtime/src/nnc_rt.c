@@ -26,9 +26,7 @@ static nnc_status_t make_status(const char* format, ...) {
   return status;
 }
 
-const char* nnc_status_message(nnc_status_t status) {
-  return status ? status->message : "";
-}
+const char* nnc_status_message(nnc_status_t status) { return status ? status->message : ""; }
 
 void nnc_status_free(nnc_status_t status) {
   if (status && status != &out_of_memory_status) free(status);
@@ -55,15 +53,24 @@ size_t nnc_dtype_size(nnc_dtype_t dtype) {
 
 const char* nnc_dtype_name(nnc_dtype_t dtype) {
   switch (dtype) {
-    case NNC_DTYPE_FLOAT32: return "float32";
-    case NNC_DTYPE_UINT8: return "uint8";
-    case NNC_DTYPE_INT8: return "int8";
-    case NNC_DTYPE_INT32: return "int32";
-    case NNC_DTYPE_INT64: return "int64";
-    case NNC_DTYPE_BOOL: return "bool";
-    case NNC_DTYPE_FLOAT16: return "float16";
-    case NNC_DTYPE_FLOAT64: return "float64";
-    case NNC_DTYPE_BFLOAT16: return "bfloat16";
+    case NNC_DTYPE_FLOAT32:
+      return "float32";
+    case NNC_DTYPE_UINT8:
+      return "uint8";
+    case NNC_DTYPE_INT8:
+      return "int8";
+    case NNC_DTYPE_INT32:
+      return "int32";
+    case NNC_DTYPE_INT64:
+      return "int64";
+    case NNC_DTYPE_BOOL:
+      return "bool";
+    case NNC_DTYPE_FLOAT16:
+      return "float16";
+    case NNC_DTYPE_FLOAT64:
+      return "float64";
+    case NNC_DTYPE_BFLOAT16:
+      return "bfloat16";
   }
   return "unknown";
 }
@@ -84,8 +91,7 @@ static size_t tensor_bytes(const nnc_kernel_tensor_v0_t* tensor) {
 /* Validates the descriptor a model exports and wraps it. */
 static nnc_status_t wrap_kernel(const nnc_kernel_model_v0_t* kernel, void* library,
                                 const char* origin, nnc_model_t** out_model) {
-  if (!kernel)
-    return make_status("nnc: %s: the model descriptor is NULL", origin);
+  if (!kernel) return make_status("nnc: %s: the model descriptor is NULL", origin);
   if (kernel->abi_version != NNC_KERNEL_ABI_VERSION_0)
     return make_status(
         "nnc: %s: model ABI version %u (built by %s) is not supported; this runtime "
@@ -213,8 +219,8 @@ nnc_status_t nnc_model_input_info(const nnc_model_t* model, size_t index,
 nnc_status_t nnc_model_output_info(const nnc_model_t* model, size_t index,
                                    nnc_tensor_info_t* out_info) {
   if (!model) return make_status("nnc_model_output_info: model must not be NULL");
-  return tensor_info(model->kernel->outputs, model->output_bytes, model->kernel->num_outputs,
-                     index, "output", out_info);
+  return tensor_info(model->kernel->outputs, model->output_bytes, model->kernel->num_outputs, index,
+                     "output", out_info);
 }
 
 /* Checks one caller view against the model's tensor. */
@@ -233,8 +239,8 @@ static nnc_status_t check_view(const nnc_tensor_view_t* view, const nnc_kernel_t
     return make_status("nnc: %s %zu ('%s'): shape is NULL", kind, index, name);
   for (int32_t d = 0; d < t->rank; ++d)
     if (view->shape[d] != t->shape[d])
-      return make_status("nnc: %s %zu ('%s'): dim %d is %lld, expected %lld", kind, index, name,
-                         d, (long long)view->shape[d], (long long)t->shape[d]);
+      return make_status("nnc: %s %zu ('%s'): dim %d is %lld, expected %lld", kind, index, name, d,
+                         (long long)view->shape[d], (long long)t->shape[d]);
   if (view->byte_size < expected_bytes)
     return make_status("nnc: %s %zu ('%s'): buffer holds %zu bytes, expected %zu", kind, index,
                        name, view->byte_size, expected_bytes);
@@ -260,8 +266,7 @@ nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* in
   if (input_count != k->num_inputs)
     return make_status("nnc: got %zu inputs, the model takes %u", input_count, k->num_inputs);
   if (output_count != k->num_outputs)
-    return make_status("nnc: got %zu outputs, the model produces %u", output_count,
-                       k->num_outputs);
+    return make_status("nnc: got %zu outputs, the model produces %u", output_count, k->num_outputs);
   if ((input_count && !inputs) || (output_count && !outputs))
     return make_status("nnc_model_run: inputs/outputs must not be NULL");
   for (size_t i = 0; i < input_count; ++i) {
@@ -298,9 +303,8 @@ nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* in
 }
 
 nnc_status_t nnc_model_run_allocating_outputs(const nnc_model_t* model,
-                                              const nnc_tensor_view_t* inputs,
-                                              size_t input_count, void** out_buffers,
-                                              size_t output_count) {
+                                              const nnc_tensor_view_t* inputs, size_t input_count,
+                                              void** out_buffers, size_t output_count) {
   if (!model || !out_buffers)
     return make_status("nnc_model_run_allocating_outputs: model and out_buffers must not be NULL");
   const nnc_kernel_model_v0_t* k = model->kernel;

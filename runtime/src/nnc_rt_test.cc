@@ -127,8 +127,7 @@ TEST_F(RuntimeTest, ConcurrentRunsAreBitIdentical) {
       for (int i = 0; i < 50; ++i) nnc_status_free(nnc_model_run(model_, &in, 1, &my_out, 1));
     });
   for (auto& t : threads) t.join();
-  for (const auto& result : results)
-    EXPECT_EQ(std::memcmp(result.data(), logits_.data(), 40), 0);
+  for (const auto& result : results) EXPECT_EQ(std::memcmp(result.data(), logits_.data(), 40), 0);
 }
 
 TEST(RuntimeLoadTest, ReportsMissingAndForeignFiles) {
@@ -155,8 +154,7 @@ TEST(RuntimeLoadTest, ReportsMissingAndForeignFiles) {
 }
 
 const nnc_kernel_model_v0_t* FutureModel() {
-  static const nnc_kernel_model_v0_t model = {99,      0,       0,         0, nullptr,
-                                              nullptr, nullptr, "nnc 9.9", 0};
+  static const nnc_kernel_model_v0_t model = {99, 0, 0, 0, nullptr, nullptr, nullptr, "nnc 9.9", 0};
   return &model;
 }
 

@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "nnc/Importer/ONNX/ONNXImporter.h"
 #include "nnc/Dialect/NN/IR/NNOps.h"
+#include "nnc/Importer/ONNX/ONNXImporter.h"
 #include "nnc/InitAllDialects.h"
 #include "nnc/Target/CPU/Emission.h"
 #include "nnc/Target/CPU/Pipelines.h"
@@ -21,11 +21,11 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/CodeGen/CommandFlags.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/Format.h"
-#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -203,14 +203,13 @@ int main(int argc, char **argv) {
     std::string file, node;
     describeLocation(diag.getLocation(), file, node);
     std::string message = diag.str();
-    if (!node.empty() && message.find("ONNX node") == std::string::npos &&
-        node != file)
+    if (!node.empty() && message.find("ONNX node") == std::string::npos && node != file)
       message += " (ONNX node '" + node + "')";
     const char *severity = diag.getSeverity() == DiagnosticSeverity::Error     ? "error"
                            : diag.getSeverity() == DiagnosticSeverity::Warning ? "warning"
                                                                                : "note";
-    llvm::errs() << (file.empty() ? std::string("nnc-compile") : file) << ": " << severity
-                 << ": " << message << "\n";
+    llvm::errs() << (file.empty() ? std::string("nnc-compile") : file) << ": " << severity << ": "
+                 << message << "\n";
     return success();
   });
 
@@ -222,8 +221,9 @@ int main(int argc, char **argv) {
   bool binary = emit == EmitKind::Obj || emit == EmitKind::Shared || emit == EmitKind::Static;
   std::string outputPath = outputFile;
   if (outputPath == "-" && binary)
-    outputPath = (llvm::sys::path::stem(inputFile) +
-                  (emit == EmitKind::Obj ? ".o" : emit == EmitKind::Static ? ".a" : ".so"))
+    outputPath = (llvm::sys::path::stem(inputFile) + (emit == EmitKind::Obj      ? ".o"
+                                                      : emit == EmitKind::Static ? ".a"
+                                                                                 : ".so"))
                      .str();
 
   // Everything after import runs through one pass manager; the signature is read
@@ -296,8 +296,7 @@ int main(int argc, char **argv) {
   // A shared library is linked from an object in a temporary file.
   bool linked = emit == EmitKind::Shared || emit == EmitKind::Static;
   SmallString<128> objectPath;
-  if (linked &&
-      llvm::sys::fs::createTemporaryFile("nnc-model", "o", objectPath)) {
+  if (linked && llvm::sys::fs::createTemporaryFile("nnc-model", "o", objectPath)) {
     llvm::errs() << "nnc-compile: error: cannot create a temporary file\n";
     return 1;
   }
@@ -332,9 +331,7 @@ int main(int argc, char **argv) {
   case EmitKind::Shared:
   case EmitKind::Static: {
     auto machine = nnc::createCPUTargetMachine(
-        {mtriple, llvm::codegen::getMCPU(),
-         llvm::join(llvm::codegen::getMAttrs(), ",")},
-        error);
+        {mtriple, llvm::codegen::getMCPU(), llvm::join(llvm::codegen::getMAttrs(), ",")}, error);
     if (failed(machine)) {
       llvm::errs() << "nnc-compile: error: " << error << "\n";
       return 1;
@@ -347,8 +344,8 @@ int main(int argc, char **argv) {
       llvmModule->print(output->os(), nullptr);
       break;
     }
-    if (failed(nnc::emitMachineCode(*llvmModule, **machine, emit == EmitKind::Asm,
-                                    output->os(), error))) {
+    if (failed(nnc::emitMachineCode(*llvmModule, **machine, emit == EmitKind::Asm, output->os(),
+                                    error))) {
       llvm::errs() << "nnc-compile: error: " << error << "\n";
       return 1;
     }

@@ -76,16 +76,16 @@ HostTensor readTensor(const std::string &path) {
   t.shape.assign(proto.dims().begin(), proto.dims().end());
   size_t width = nnc_dtype_size(t.dtype);
   if (!width)
-    throw Failure{"'" + path + "' has an unsupported dtype (" +
-                  std::to_string(proto.data_type()) + ")"};
+    throw Failure{"'" + path + "' has an unsupported dtype (" + std::to_string(proto.data_type()) +
+                  ")"};
   size_t count = 1;
   for (int64_t d : t.shape)
     count *= static_cast<size_t>(d);
   t.bytes.resize(count * width);
   auto copyTyped = [&](const auto &field) {
     if (static_cast<size_t>(field.size()) != count)
-      throw Failure{"'" + path + "' holds " + std::to_string(field.size()) +
-                    " values, expected " + std::to_string(count)};
+      throw Failure{"'" + path + "' holds " + std::to_string(field.size()) + " values, expected " +
+                    std::to_string(count)};
     for (size_t i = 0; i < count; ++i) {
       auto v = field.Get(i);
       switch (t.dtype) {
@@ -299,8 +299,8 @@ int main(int argc, char **argv) {
     std::vector<nnc_tensor_view_t> inputs(numInputs);
     for (size_t i = 0; i < numInputs; ++i) {
       const HostTensor &t = *chosen[i];
-      inputs[i] = {const_cast<char *>(t.bytes.data()), t.dtype, static_cast<int32_t>(t.shape.size()),
-                   t.shape.data(), t.bytes.size()};
+      inputs[i] = {const_cast<char *>(t.bytes.data()), t.dtype,
+                   static_cast<int32_t>(t.shape.size()), t.shape.data(), t.bytes.size()};
     }
     size_t numOutputs = nnc_model_output_count(model.handle);
     std::vector<nnc_tensor_info_t> outputInfo(numOutputs);
@@ -324,8 +324,8 @@ int main(int argc, char **argv) {
         throw Failure{"the data has " + std::to_string(expectedFiles.size()) +
                       " expected outputs, the model produces " + std::to_string(numOutputs)};
       for (size_t i = 0; i < numOutputs; ++i)
-        allMatch &= compareOutput(outputInfo[i], outputData[i].data(),
-                                  readTensor(expectedFiles[i]), rtol, atol);
+        allMatch &= compareOutput(outputInfo[i], outputData[i].data(), readTensor(expectedFiles[i]),
+                                  rtol, atol);
     }
     if (!saveOutputs.empty()) {
       llvm::sys::fs::create_directories(saveOutputs);
@@ -342,9 +342,9 @@ int main(int argc, char **argv) {
       for (unsigned i = 0; i < bench; ++i) {
         auto start = std::chrono::steady_clock::now();
         runOnce();
-        times.push_back(std::chrono::duration<double, std::milli>(
-                            std::chrono::steady_clock::now() - start)
-                            .count());
+        times.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count());
       }
       std::sort(times.begin(), times.end());
       double median = times[times.size() / 2];

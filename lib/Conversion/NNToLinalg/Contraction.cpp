@@ -54,12 +54,12 @@ struct MatMulToGeneric : OpRewritePattern<nn::MatMulOp> {
                                 AffineMap::get(numLoops, 0, outExprs, context)};
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
     iterators.push_back(utils::IteratorType::reduction);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, resultType, ValueRange{op.getLhs(), op.getRhs()},
-        zeros(rewriter, loc, resultType), maps, iterators,
-        [](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(b, l, multiplyAccumulate(b, l, args));
-        });
+    auto generic =
+        linalg::GenericOp::create(rewriter, loc, resultType, ValueRange{op.getLhs(), op.getRhs()},
+                                  zeros(rewriter, loc, resultType), maps, iterators,
+                                  [](OpBuilder &b, Location l, ValueRange args) {
+                                    linalg::YieldOp::create(b, l, multiplyAccumulate(b, l, args));
+                                  });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
   }
@@ -69,16 +69,16 @@ struct MatMulToGeneric : OpRewritePattern<nn::MatMulOp> {
 Value addChannelBias(OpBuilder &b, Location loc, Value value, Value bias) {
   auto type = cast<RankedTensorType>(value.getType());
   MLIRContext *context = b.getContext();
-  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(type.getRank()),
-                              AffineMap::get(type.getRank(), 0,
-                                             getAffineDimExpr(1, context), context),
-                              b.getMultiDimIdentityMap(type.getRank())};
+  SmallVector<AffineMap> maps{
+      b.getMultiDimIdentityMap(type.getRank()),
+      AffineMap::get(type.getRank(), 0, getAffineDimExpr(1, context), context),
+      b.getMultiDimIdentityMap(type.getRank())};
   Value init = tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   SmallVector<utils::IteratorType> iterators(type.getRank(), utils::IteratorType::parallel);
   return linalg::GenericOp::create(b, loc, type, ValueRange{value, bias}, init, maps, iterators,
                                    [](OpBuilder &nb, Location l, ValueRange args) {
-                                     linalg::YieldOp::create(
-                                         nb, l, createAdd(nb, l, args[0], args[1]));
+                                     linalg::YieldOp::create(nb, l,
+                                                             createAdd(nb, l, args[0], args[1]));
                                    })
       .getResult(0);
 }
@@ -112,8 +112,8 @@ struct ConvToGeneric : OpRewritePattern<nn::ConvOp> {
     // Weight [F, C/G, K...] viewed as [G, F/G, C/G, K...].
     SmallVector<int64_t> groupedW{group, fPerGroup, cPerGroup};
     groupedW.append(wType.getShape().begin() + 2, wType.getShape().end());
-    Value weight = reshapeTensor(rewriter, loc, op.getWeight(),
-                                 RankedTensorType::get(groupedW, element));
+    Value weight =
+        reshapeTensor(rewriter, loc, op.getWeight(), RankedTensorType::get(groupedW, element));
     // Output [N, G, F/G, O...].
     SmallVector<int64_t> groupedOut{batch, group, fPerGroup};
     groupedOut.append(resultType.getShape().begin() + 2, resultType.getShape().end());
@@ -135,13 +135,13 @@ struct ConvToGeneric : OpRewritePattern<nn::ConvOp> {
                                 AffineMap::get(numLoops, 0, outExprs, context)};
     SmallVector<utils::IteratorType> iterators(3 + spatial, utils::IteratorType::parallel);
     iterators.append(1 + spatial, utils::IteratorType::reduction);
-    Value result = linalg::GenericOp::create(
-                       rewriter, loc, groupedOutType, ValueRange{input, weight},
-                       zeros(rewriter, loc, groupedOutType), maps, iterators,
-                       [](OpBuilder &b, Location l, ValueRange args) {
-                         linalg::YieldOp::create(b, l, multiplyAccumulate(b, l, args));
-                       })
-                       .getResult(0);
+    Value result =
+        linalg::GenericOp::create(rewriter, loc, groupedOutType, ValueRange{input, weight},
+                                  zeros(rewriter, loc, groupedOutType), maps, iterators,
+                                  [](OpBuilder &b, Location l, ValueRange args) {
+                                    linalg::YieldOp::create(b, l, multiplyAccumulate(b, l, args));
+                                  })
+            .getResult(0);
     result = reshapeTensor(rewriter, loc, result, resultType);
     if (op.getBias())
       result = addChannelBias(rewriter, loc, result, op.getBias());
@@ -179,7 +179,8 @@ struct ConvTransposeToGeneric : OpRewritePattern<nn::ConvTransposeOp> {
         spreadShape.push_back((inType.getDimSize(d) - 1) * stride + 1);
     }
     Value input = filledTensor(rewriter, loc, RankedTensorType::get(spreadShape, element), zero);
-    input = tensor::InsertSliceOp::create(rewriter, loc, op.getInput(), input, offsets, sizes, steps);
+    input =
+        tensor::InsertSliceOp::create(rewriter, loc, op.getInput(), input, offsets, sizes, steps);
     // Pad (or crop) so that a stride-1 correlation yields the output size.
     SmallVector<int64_t> low(2, 0), high(2, 0), cropLow(2, 0), cropHigh(2, 0);
     for (int64_t i = 0; i < spatial; ++i) {
@@ -194,7 +195,8 @@ struct ConvTransposeToGeneric : OpRewritePattern<nn::ConvTransposeOp> {
     if (llvm::any_of(cropLow, [](int64_t c) { return c; }) ||
         llvm::any_of(cropHigh, [](int64_t c) { return c; })) {
       auto padded = cast<RankedTensorType>(input.getType());
-      SmallVector<OpFoldResult> cropOffsets, cropSizes, unit(padded.getRank(), rewriter.getIndexAttr(1));
+      SmallVector<OpFoldResult> cropOffsets, cropSizes,
+          unit(padded.getRank(), rewriter.getIndexAttr(1));
       SmallVector<int64_t> cropped;
       for (int64_t d = 0; d < padded.getRank(); ++d) {
         cropped.push_back(padded.getDimSize(d) - cropLow[d] - cropHigh[d]);
@@ -211,7 +213,8 @@ struct ConvTransposeToGeneric : OpRewritePattern<nn::ConvTransposeOp> {
     // Weight [C, F/G, K...] viewed as [G, C/G, F/G, K...].
     SmallVector<int64_t> groupedW{group, cPerGroup, fPerGroup};
     groupedW.append(wType.getShape().begin() + 2, wType.getShape().end());
-    Value weight = reshapeTensor(rewriter, loc, op.getWeight(), RankedTensorType::get(groupedW, element));
+    Value weight =
+        reshapeTensor(rewriter, loc, op.getWeight(), RankedTensorType::get(groupedW, element));
     // Flip the kernel spatially: flipped[..., k] = weight[..., K - 1 - k].
     {
       int64_t rank = groupedW.size();
@@ -223,12 +226,13 @@ struct ConvTransposeToGeneric : OpRewritePattern<nn::ConvTransposeOp> {
       auto wTypeGrouped = RankedTensorType::get(groupedW, element);
       Value init = tensor::EmptyOp::create(rewriter, loc, groupedW, element);
       SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-      weight = linalg::GenericOp::create(
-                   rewriter, loc, wTypeGrouped, weight, init,
-                   ArrayRef<AffineMap>{AffineMap::get(rank, 0, flip, context),
-                                       rewriter.getMultiDimIdentityMap(rank)},
-                   iterators,
-                   [](OpBuilder &b, Location l, ValueRange a) { linalg::YieldOp::create(b, l, a[0]); })
+      weight = linalg::GenericOp::create(rewriter, loc, wTypeGrouped, weight, init,
+                                         ArrayRef<AffineMap>{AffineMap::get(rank, 0, flip, context),
+                                                             rewriter.getMultiDimIdentityMap(rank)},
+                                         iterators,
+                                         [](OpBuilder &b, Location l, ValueRange a) {
+                                           linalg::YieldOp::create(b, l, a[0]);
+                                         })
                    .getResult(0);
     }
     SmallVector<int64_t> groupedOut{batch, group, fPerGroup};
@@ -250,13 +254,13 @@ struct ConvTransposeToGeneric : OpRewritePattern<nn::ConvTransposeOp> {
                                 AffineMap::get(numLoops, 0, outExprs, context)};
     SmallVector<utils::IteratorType> iterators(3 + spatial, utils::IteratorType::parallel);
     iterators.append(1 + spatial, utils::IteratorType::reduction);
-    Value result = linalg::GenericOp::create(
-                       rewriter, loc, groupedOutType, ValueRange{input, weight},
-                       zeros(rewriter, loc, groupedOutType), maps, iterators,
-                       [](OpBuilder &b, Location l, ValueRange args) {
-                         linalg::YieldOp::create(b, l, multiplyAccumulate(b, l, args));
-                       })
-                       .getResult(0);
+    Value result =
+        linalg::GenericOp::create(rewriter, loc, groupedOutType, ValueRange{input, weight},
+                                  zeros(rewriter, loc, groupedOutType), maps, iterators,
+                                  [](OpBuilder &b, Location l, ValueRange args) {
+                                    linalg::YieldOp::create(b, l, multiplyAccumulate(b, l, args));
+                                  })
+            .getResult(0);
     result = reshapeTensor(rewriter, loc, result, resultType);
     if (op.getBias())
       result = addChannelBias(rewriter, loc, result, op.getBias());
@@ -277,7 +281,8 @@ struct EinsumToGeneric : OpRewritePattern<nn::EinsumOp> {
     std::string labels = output.str();
     llvm::StringMap<int64_t> sizes;
     for (auto [term, input] : llvm::zip(terms, op.getInputs()))
-      for (auto [label, size] : llvm::zip(term, cast<RankedTensorType>(input.getType()).getShape())) {
+      for (auto [label, size] :
+           llvm::zip(term, cast<RankedTensorType>(input.getType()).getShape())) {
         if (labels.find(label) == std::string::npos)
           labels += label;
         int64_t &known = sizes[StringRef(&label, 1)];
@@ -300,16 +305,16 @@ struct EinsumToGeneric : OpRewritePattern<nn::EinsumOp> {
     SmallVector<utils::IteratorType> iterators(output.size(), utils::IteratorType::parallel);
     iterators.append(labels.size() - output.size(), utils::IteratorType::reduction);
     auto type = op.getType();
-    rewriter.replaceOp(op, linalg::GenericOp::create(
-                               rewriter, loc, type, op.getInputs(), zeros(rewriter, loc, type),
-                               maps, iterators,
-                               [](OpBuilder &b, Location l, ValueRange args) {
-                                 Value product = args[0];
-                                 for (Value v : args.drop_front().drop_back())
-                                   product = createMul(b, l, product, v);
-                                 linalg::YieldOp::create(b, l, createAdd(b, l, args.back(), product));
-                               })
-                               .getResult(0));
+    rewriter.replaceOp(
+        op, linalg::GenericOp::create(
+                rewriter, loc, type, op.getInputs(), zeros(rewriter, loc, type), maps, iterators,
+                [](OpBuilder &b, Location l, ValueRange args) {
+                  Value product = args[0];
+                  for (Value v : args.drop_front().drop_back())
+                    product = createMul(b, l, product, v);
+                  linalg::YieldOp::create(b, l, createAdd(b, l, args.back(), product));
+                })
+                .getResult(0));
     return success();
   }
 };

@@ -15,8 +15,7 @@ struct IfToSCF : OpRewritePattern<nn::IfOp> {
   LogicalResult matchAndRewrite(nn::IfOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto condType = op.getCondition().getType();
-    SmallVector<Value> zeros(condType.getRank(),
-                             arith::ConstantIndexOp::create(rewriter, loc, 0));
+    SmallVector<Value> zeros(condType.getRank(), arith::ConstantIndexOp::create(rewriter, loc, 0));
     Value condition = tensor::ExtractOp::create(rewriter, loc, op.getCondition(), zeros);
     auto ifOp = scf::IfOp::create(rewriter, loc, op.getResultTypes(), condition,
                                   /*withElseRegion=*/true);

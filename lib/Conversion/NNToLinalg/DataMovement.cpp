@@ -35,11 +35,11 @@ struct TransposeToLinalg : OpRewritePattern<nn::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::TransposeOp op, PatternRewriter &rewriter) const override {
     auto type = op.getType();
-    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
-                                         type.getElementType());
-    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(), op.getInput(),
-                                                       init, op.getPerm())
-                               ->getResult(0));
+    Value init =
+        tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(), type.getElementType());
+    rewriter.replaceOp(
+        op, linalg::TransposeOp::create(rewriter, op.getLoc(), op.getInput(), init, op.getPerm())
+                ->getResult(0));
     return success();
   }
 };
@@ -84,8 +84,8 @@ struct SplitToExtractSlices : OpRewritePattern<nn::SplitOp> {
       auto type = cast<RankedTensorType>(result.getType());
       if (type.getNumElements() == 0) {
         // An empty piece reads nothing (and its offset may lie past the end).
-        pieces.push_back(tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
-                                                 type.getElementType()));
+        pieces.push_back(
+            tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(), type.getElementType()));
         offset += type.getDimSize(axis);
         continue;
       }
@@ -102,11 +102,11 @@ struct SplitToExtractSlices : OpRewritePattern<nn::SplitOp> {
 
 /// A generic over the result of `type` whose element at index i is
 /// `input[sourceIndex(i)]`; `extraInputs` are read elementwise at the maps given.
-Value gatherGeneric(OpBuilder &b, Location loc, RankedTensorType type, Value input,
-                    ValueRange extraInputs, ArrayRef<AffineMap> extraMaps,
-                    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange indices,
-                                                    ValueRange extras)>
-                        sourceIndex) {
+Value gatherGeneric(
+    OpBuilder &b, Location loc, RankedTensorType type, Value input, ValueRange extraInputs,
+    ArrayRef<AffineMap> extraMaps,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange indices, ValueRange extras)>
+        sourceIndex) {
   SmallVector<AffineMap> maps(extraMaps);
   maps.push_back(b.getMultiDimIdentityMap(type.getRank()));
   Value init = tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
@@ -118,8 +118,8 @@ Value gatherGeneric(OpBuilder &b, Location loc, RankedTensorType type, Value inp
                for (int64_t d = 0; d < type.getRank(); ++d)
                  indices.push_back(linalg::IndexOp::create(nb, l, d));
                SmallVector<Value> source = sourceIndex(nb, l, indices, args.drop_back());
-               linalg::YieldOp::create(nb, l, tensor::ExtractOp::create(nb, l, input, source)
-                                                  .getResult());
+               linalg::YieldOp::create(nb, l,
+                                       tensor::ExtractOp::create(nb, l, input, source).getResult());
              })
       .getResult(0);
 }
@@ -136,7 +136,9 @@ Value permuteGeneric(OpBuilder &b, Location loc, Value input, RankedTensorType t
   return linalg::GenericOp::create(
              b, loc, type, input, init,
              ArrayRef<AffineMap>{inMap, b.getMultiDimIdentityMap(type.getRank())}, iterators,
-             [](OpBuilder &nb, Location l, ValueRange args) { linalg::YieldOp::create(nb, l, args[0]); })
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, args[0]);
+             })
       .getResult(0);
 }
 
@@ -153,22 +155,21 @@ struct SliceToTensor : OpRewritePattern<nn::SliceOp> {
         sizes.push_back(rewriter.getIndexAttr(type.getDimSize(d)));
         strides.push_back(rewriter.getIndexAttr(steps[d]));
       }
-      rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(op, type, op.getInput(), offsets,
-                                                          sizes, strides);
+      rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(op, type, op.getInput(), offsets, sizes,
+                                                          strides);
       return success();
     }
     // Negative steps: input index = start + i * step.
-    rewriter.replaceOp(op, gatherGeneric(rewriter, loc, type, op.getInput(), {}, {},
-                                         [&](OpBuilder &b, Location l, ValueRange idx,
-                                             ValueRange) {
-                                           SmallVector<Value> source;
-                                           for (auto [d, i] : llvm::enumerate(idx))
-                                             source.push_back(arith::AddIOp::create(
-                                                 b, l, indexConstant(b, l, starts[d]),
-                                                 arith::MulIOp::create(
-                                                     b, l, i, indexConstant(b, l, steps[d]))));
-                                           return source;
-                                         }));
+    rewriter.replaceOp(
+        op, gatherGeneric(rewriter, loc, type, op.getInput(), {}, {},
+                          [&](OpBuilder &b, Location l, ValueRange idx, ValueRange) {
+                            SmallVector<Value> source;
+                            for (auto [d, i] : llvm::enumerate(idx))
+                              source.push_back(arith::AddIOp::create(
+                                  b, l, indexConstant(b, l, starts[d]),
+                                  arith::MulIOp::create(b, l, i, indexConstant(b, l, steps[d]))));
+                            return source;
+                          }));
     return success();
   }
 };
@@ -191,8 +192,8 @@ struct GatherToGeneric : OpRewritePattern<nn::GatherOp> {
         op, gatherGeneric(rewriter, loc, type, op.getInput(), op.getIndices(), indexMap,
                           [&](OpBuilder &b, Location l, ValueRange idx, ValueRange extras) {
                             // Negative indices count from the end.
-                            Value raw = arith::IndexCastOp::create(b, l, b.getIndexType(),
-                                                                   extras[0]);
+                            Value raw =
+                                arith::IndexCastOp::create(b, l, b.getIndexType(), extras[0]);
                             Value isNegative = arith::CmpIOp::create(
                                 b, l, arith::CmpIPredicate::slt, raw, indexConstant(b, l, 0));
                             Value wrapped =
@@ -218,10 +219,12 @@ struct GatherElementsToGeneric : OpRewritePattern<nn::GatherElementsOp> {
         op, gatherGeneric(rewriter, loc, type, op.getInput(), op.getIndices(),
                           rewriter.getMultiDimIdentityMap(type.getRank()),
                           [&](OpBuilder &b, Location l, ValueRange idx, ValueRange extras) {
-                            Value raw = arith::IndexCastOp::create(b, l, b.getIndexType(), extras[0]);
+                            Value raw =
+                                arith::IndexCastOp::create(b, l, b.getIndexType(), extras[0]);
                             Value isNegative = arith::CmpIOp::create(
                                 b, l, arith::CmpIPredicate::slt, raw, indexConstant(b, l, 0));
-                            Value wrapped = arith::AddIOp::create(b, l, raw, indexConstant(b, l, dimSize));
+                            Value wrapped =
+                                arith::AddIOp::create(b, l, raw, indexConstant(b, l, dimSize));
                             SmallVector<Value> source(idx);
                             source[axis] = arith::SelectOp::create(b, l, isNegative, wrapped, raw);
                             return source;
@@ -240,8 +243,8 @@ struct DepthToSpaceToGeneric : OpRewritePattern<nn::DepthToSpaceOp> {
     int64_t b = op.getBlocksize(), channels = type.getDimSize(1);
     auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
     AffineExpr bh = d(2) % b, bw = d(3) % b;
-    AffineExpr c = op.getMode() == "DCR" ? (bh * b + bw) * channels + d(1)
-                                         : d(1) * (b * b) + bh * b + bw;
+    AffineExpr c =
+        op.getMode() == "DCR" ? (bh * b + bw) * channels + d(1) : d(1) * (b * b) + bh * b + bw;
     AffineMap inMap = AffineMap::get(4, 0, {d(0), c, d(2).floorDiv(b), d(3).floorDiv(b)}, context);
     rewriter.replaceOp(op, permuteGeneric(rewriter, op.getLoc(), op.getInput(), type, inMap));
     return success();
@@ -279,26 +282,23 @@ struct OneHotToGeneric : OpRewritePattern<nn::OneHotOp> {
         indexExprs.push_back(getAffineDimExpr(d, context));
     AffineMap indexMap = AffineMap::get(rank, 0, indexExprs, context);
     Value values = op.getValues();
-    rewriter.replaceOp(op, gatherGeneric(rewriter, loc, type, values, op.getIndices(), indexMap,
-                                         [&](OpBuilder &b, Location l, ValueRange idx,
-                                             ValueRange extras) {
-                                           // Negative indices count from depth.
-                                           Value raw = arith::IndexCastOp::create(
-                                               b, l, b.getIndexType(), extras[0]);
-                                           Value wrapped = arith::AddIOp::create(
-                                               b, l, raw, indexConstant(b, l, depth));
-                                           Value negative = arith::CmpIOp::create(
-                                               b, l, arith::CmpIPredicate::slt, raw,
-                                               indexConstant(b, l, 0));
-                                           Value index = arith::SelectOp::create(b, l, negative,
-                                                                                 wrapped, raw);
-                                           Value hit = arith::CmpIOp::create(
-                                               b, l, arith::CmpIPredicate::eq, idx[axis], index);
-                                           Value which = arith::SelectOp::create(
-                                               b, l, hit, indexConstant(b, l, 1),
-                                               indexConstant(b, l, 0));
-                                           return SmallVector<Value>{which};
-                                         }));
+    rewriter.replaceOp(
+        op, gatherGeneric(rewriter, loc, type, values, op.getIndices(), indexMap,
+                          [&](OpBuilder &b, Location l, ValueRange idx, ValueRange extras) {
+                            // Negative indices count from depth.
+                            Value raw =
+                                arith::IndexCastOp::create(b, l, b.getIndexType(), extras[0]);
+                            Value wrapped =
+                                arith::AddIOp::create(b, l, raw, indexConstant(b, l, depth));
+                            Value negative = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
+                                                                   raw, indexConstant(b, l, 0));
+                            Value index = arith::SelectOp::create(b, l, negative, wrapped, raw);
+                            Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                                              idx[axis], index);
+                            Value which = arith::SelectOp::create(b, l, hit, indexConstant(b, l, 1),
+                                                                  indexConstant(b, l, 0));
+                            return SmallVector<Value>{which};
+                          }));
     return success();
   }
 };
@@ -306,11 +306,10 @@ struct OneHotToGeneric : OpRewritePattern<nn::OneHotOp> {
 /// Index `raw` (i64) into a dim of `size`, counting negative values from the end.
 Value wrapIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
   Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
-  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index,
-                                         indexConstant(b, loc, 0));
-  return arith::SelectOp::create(b, loc, negative,
-                                 arith::AddIOp::create(b, loc, index, indexConstant(b, loc, size)),
-                                 index);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, indexConstant(b, loc, 0));
+  return arith::SelectOp::create(
+      b, loc, negative, arith::AddIOp::create(b, loc, index, indexConstant(b, loc, size)), index);
 }
 
 struct GatherNDToGeneric : OpRewritePattern<nn::GatherNDOp> {
@@ -320,50 +319,47 @@ struct GatherNDToGeneric : OpRewritePattern<nn::GatherNDOp> {
     auto indices = op.getIndices();
     int64_t q = indices.getType().getRank(), m = indices.getType().getDimSize(q - 1);
     int64_t batch = op.getBatchDims();
-    rewriter.replaceOp(op, gatherGeneric(
-                               rewriter, op.getLoc(), op.getType(), op.getInput(), {}, {},
-                               [&](OpBuilder &b, Location l, ValueRange idx, ValueRange) {
-                                 // idx = (batch..., tuple position..., slice...).
-                                 SmallVector<Value> source(idx.take_front(batch));
-                                 SmallVector<Value> at(idx.take_front(q - 1));
-                                 at.push_back(Value());
-                                 for (int64_t j = 0; j < m; ++j) {
-                                   at.back() = indexConstant(b, l, j);
-                                   source.push_back(wrapIndex(
-                                       b, l, tensor::ExtractOp::create(b, l, indices, at),
-                                       inShape[batch + j]));
-                                 }
-                                 llvm::append_range(source, idx.drop_front(q - 1));
-                                 return source;
-                               }));
+    rewriter.replaceOp(op, gatherGeneric(rewriter, op.getLoc(), op.getType(), op.getInput(), {}, {},
+                                         [&](OpBuilder &b, Location l, ValueRange idx, ValueRange) {
+                                           // idx = (batch..., tuple position..., slice...).
+                                           SmallVector<Value> source(idx.take_front(batch));
+                                           SmallVector<Value> at(idx.take_front(q - 1));
+                                           at.push_back(Value());
+                                           for (int64_t j = 0; j < m; ++j) {
+                                             at.back() = indexConstant(b, l, j);
+                                             source.push_back(wrapIndex(
+                                                 b, l, tensor::ExtractOp::create(b, l, indices, at),
+                                                 inShape[batch + j]));
+                                           }
+                                           llvm::append_range(source, idx.drop_front(q - 1));
+                                           return source;
+                                         }));
     return success();
   }
 };
 
 struct ReverseSequenceToGeneric : OpRewritePattern<nn::ReverseSequenceOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(nn::ReverseSequenceOp op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(nn::ReverseSequenceOp op,
+                                PatternRewriter &rewriter) const override {
     MLIRContext *context = rewriter.getContext();
     auto type = op.getType();
     int64_t batch = op.getBatchAxis(), time = op.getTimeAxis();
     AffineMap lengthsMap =
         AffineMap::get(type.getRank(), 0, getAffineDimExpr(batch, context), context);
-    rewriter.replaceOp(op, gatherGeneric(
-                               rewriter, op.getLoc(), type, op.getInput(), op.getLengths(),
-                               lengthsMap, [&](OpBuilder &b, Location l, ValueRange idx,
-                                               ValueRange extras) {
-                                 Value length =
-                                     arith::IndexCastOp::create(b, l, b.getIndexType(), extras[0]);
-                                 Value t = idx[time];
-                                 Value inside = arith::CmpIOp::create(
-                                     b, l, arith::CmpIPredicate::slt, t, length);
-                                 Value reversed = arith::SubIOp::create(
-                                     b, l, arith::SubIOp::create(b, l, length, indexConstant(b, l, 1)),
-                                     t);
-                                 SmallVector<Value> source(idx);
-                                 source[time] = arith::SelectOp::create(b, l, inside, reversed, t);
-                                 return source;
-                               }));
+    rewriter.replaceOp(
+        op, gatherGeneric(
+                rewriter, op.getLoc(), type, op.getInput(), op.getLengths(), lengthsMap,
+                [&](OpBuilder &b, Location l, ValueRange idx, ValueRange extras) {
+                  Value length = arith::IndexCastOp::create(b, l, b.getIndexType(), extras[0]);
+                  Value t = idx[time];
+                  Value inside = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, t, length);
+                  Value reversed = arith::SubIOp::create(
+                      b, l, arith::SubIOp::create(b, l, length, indexConstant(b, l, 1)), t);
+                  SmallVector<Value> source(idx);
+                  source[time] = arith::SelectOp::create(b, l, inside, reversed, t);
+                  return source;
+                }));
     return success();
   }
 };
@@ -408,19 +404,19 @@ Value scatterLoops(OpBuilder &b, Location loc, Value input, Value updates, Strin
 
 struct ScatterElementsToLoops : OpRewritePattern<nn::ScatterElementsOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(nn::ScatterElementsOp op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(nn::ScatterElementsOp op,
+                                PatternRewriter &rewriter) const override {
     int64_t axis = op.getAxis();
     int64_t size = op.getInput().getType().getDimSize(axis);
     Value indices = op.getIndices();
-    rewriter.replaceOp(op, scatterLoops(rewriter, op.getLoc(), op.getInput(), op.getUpdates(),
-                                        op.getReduction(),
-                                        [&](OpBuilder &b, Location l, ValueRange ivs) {
-                                          SmallVector<Value> at(ivs);
-                                          at[axis] = wrapIndex(
-                                              b, l, tensor::ExtractOp::create(b, l, indices, ivs),
-                                              size);
-                                          return at;
-                                        }));
+    rewriter.replaceOp(
+        op, scatterLoops(rewriter, op.getLoc(), op.getInput(), op.getUpdates(), op.getReduction(),
+                         [&](OpBuilder &b, Location l, ValueRange ivs) {
+                           SmallVector<Value> at(ivs);
+                           at[axis] =
+                               wrapIndex(b, l, tensor::ExtractOp::create(b, l, indices, ivs), size);
+                           return at;
+                         }));
     return success();
   }
 };
@@ -432,22 +428,22 @@ struct ScatterNDToLoops : OpRewritePattern<nn::ScatterNDOp> {
     Value indices = op.getIndices();
     int64_t q = op.getIndices().getType().getRank();
     int64_t m = op.getIndices().getType().getDimSize(q - 1);
-    rewriter.replaceOp(op, scatterLoops(rewriter, op.getLoc(), op.getInput(), op.getUpdates(),
-                                        op.getReduction(),
-                                        [&](OpBuilder &b, Location l, ValueRange ivs) {
-                                          // ivs = (tuple position..., slice...).
-                                          SmallVector<Value> tuple(ivs.take_front(q - 1));
-                                          tuple.push_back(Value());
-                                          SmallVector<Value> at;
-                                          for (int64_t j = 0; j < m; ++j) {
-                                            tuple.back() = indexConstant(b, l, j);
-                                            at.push_back(wrapIndex(
-                                                b, l, tensor::ExtractOp::create(b, l, indices, tuple),
-                                                inShape[j]));
-                                          }
-                                          llvm::append_range(at, ivs.drop_front(q - 1));
-                                          return at;
-                                        }));
+    rewriter.replaceOp(
+        op, scatterLoops(rewriter, op.getLoc(), op.getInput(), op.getUpdates(), op.getReduction(),
+                         [&](OpBuilder &b, Location l, ValueRange ivs) {
+                           // ivs = (tuple position..., slice...).
+                           SmallVector<Value> tuple(ivs.take_front(q - 1));
+                           tuple.push_back(Value());
+                           SmallVector<Value> at;
+                           for (int64_t j = 0; j < m; ++j) {
+                             tuple.back() = indexConstant(b, l, j);
+                             at.push_back(wrapIndex(b, l,
+                                                    tensor::ExtractOp::create(b, l, indices, tuple),
+                                                    inShape[j]));
+                           }
+                           llvm::append_range(at, ivs.drop_front(q - 1));
+                           return at;
+                         }));
     return success();
   }
 };
@@ -455,10 +451,9 @@ struct ScatterNDToLoops : OpRewritePattern<nn::ScatterNDOp> {
 struct ExpandToGeneric : OpRewritePattern<nn::ExpandOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::ExpandOp op, PatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(), op.getInput(),
-                                            [](OpBuilder &, Location, ValueRange a) {
-                                              return a[0];
-                                            }));
+    rewriter.replaceOp(op,
+                       buildElementwise(rewriter, op.getLoc(), op.getType(), op.getInput(),
+                                        [](OpBuilder &, Location, ValueRange a) { return a[0]; }));
     return success();
   }
 };
@@ -476,14 +471,14 @@ struct TileToGeneric : OpRewritePattern<nn::TileOp> {
       exprs.push_back(getAffineDimExpr(d, context) % inType.getDimSize(d));
     SmallVector<AffineMap> maps{AffineMap::get(type.getRank(), 0, exprs, context),
                                 rewriter.getMultiDimIdentityMap(type.getRank())};
-    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
-                                         type.getElementType());
+    Value init =
+        tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(), type.getElementType());
     SmallVector<utils::IteratorType> iterators(type.getRank(), utils::IteratorType::parallel);
-    rewriter.replaceOp(op, linalg::GenericOp::create(
-                               rewriter, op.getLoc(), type, op.getInput(), init, maps, iterators,
-                               [](OpBuilder &b, Location l, ValueRange args) {
-                                 linalg::YieldOp::create(b, l, args[0]);
-                               })
+    rewriter.replaceOp(op, linalg::GenericOp::create(rewriter, op.getLoc(), type, op.getInput(),
+                                                     init, maps, iterators,
+                                                     [](OpBuilder &b, Location l, ValueRange args) {
+                                                       linalg::YieldOp::create(b, l, args[0]);
+                                                     })
                                .getResult(0));
     return success();
   }
@@ -568,6 +563,5 @@ void mlir::nnc::populateNNDataMovementToLinalgPatterns(RewritePatternSet &patter
                SplitToExtractSlices, SliceToTensor, GatherToGeneric, GatherElementsToGeneric,
                DepthToSpaceToGeneric, SpaceToDepthToGeneric, OneHotToGeneric, GatherNDToGeneric,
                ReverseSequenceToGeneric, ScatterElementsToLoops, ScatterNDToLoops, ExpandToGeneric,
-               TileToGeneric,
-               PadToTensor>(patterns.getContext());
+               TileToGeneric, PadToTensor>(patterns.getContext());
 }

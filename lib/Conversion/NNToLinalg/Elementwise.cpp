@@ -32,8 +32,7 @@ Value gelu(OpBuilder &b, Location loc, Value x, bool useTanh) {
     Value poly = arith::AddFOp::create(
         b, loc, x, arith::MulFOp::create(b, loc, scalarConstant(b, loc, t, 0.044715), x3));
     inner = math::TanhOp::create(
-        b, loc, arith::MulFOp::create(b, loc, scalarConstant(b, loc, t, 0.7978845608028654),
-                                      poly));
+        b, loc, arith::MulFOp::create(b, loc, scalarConstant(b, loc, t, 0.7978845608028654), poly));
   } else {
     inner = math::ErfOp::create(
         b, loc, arith::MulFOp::create(b, loc, x, scalarConstant(b, loc, t, 0.7071067811865476)));
@@ -76,10 +75,10 @@ Value unaryBody(Operation *op, OpBuilder &b, Location loc, Value x) {
       })
       .Case([&](nn::ReciprocalOp) { return arith::DivFOp::create(b, loc, c(1), x); })
       .Case([&](nn::HardSwishOp) {
-        Value gate = clamp(b, loc,
-                           arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, x, c(1.0 / 6)),
-                                                 c(0.5)),
-                           c(0), c(1));
+        Value gate = clamp(
+            b, loc,
+            arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, x, c(1.0 / 6)), c(0.5)),
+            c(0), c(1));
         return arith::MulFOp::create(b, loc, x, gate);
       })
       .Case([&](nn::HardSigmoidOp o) {
@@ -104,8 +103,8 @@ Value unaryBody(Operation *op, OpBuilder &b, Location loc, Value x) {
         double alpha = o.getAlpha().convertToDouble();
         Value em1 = arith::SubFOp::create(
             b, loc, math::ExpOp::create(b, loc, arith::DivFOp::create(b, loc, x, c(alpha))), c(1));
-        Value neg = arith::MinimumFOp::create(
-            b, loc, c(0), arith::MulFOp::create(b, loc, em1, c(alpha)));
+        Value neg =
+            arith::MinimumFOp::create(b, loc, c(0), arith::MulFOp::create(b, loc, em1, c(alpha)));
         return arith::AddFOp::create(b, loc, arith::MaximumFOp::create(b, loc, x, c(0)), neg);
       })
       .Case([&](nn::SeluOp o) {
@@ -228,9 +227,8 @@ Value binaryBody(Operation *op, OpBuilder &b, Location loc, Value l, Value r) {
         return math::PowFOp::create(b, loc, l, exponent);
       })
       .Case([&](nn::PReluOp) {
-        Value isPos =
-            arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE, l,
-                                  scalarConstant(b, loc, l.getType(), 0));
+        Value isPos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE, l,
+                                            scalarConstant(b, loc, l.getType(), 0));
         return arith::SelectOp::create(b, loc, isPos, l, arith::MulFOp::create(b, loc, l, r));
       })
       .Case([&](nn::ModOp o) -> Value {
@@ -253,8 +251,8 @@ Value binaryBody(Operation *op, OpBuilder &b, Location loc, Value l, Value r) {
         Value remNeg = compare(arith::CmpFPredicate::OLT, arith::CmpIPredicate::slt, rem);
         Value divNeg = compare(arith::CmpFPredicate::OLT, arith::CmpIPredicate::slt, r);
         Value nonZero = compare(arith::CmpFPredicate::UNE, arith::CmpIPredicate::ne, rem);
-        Value fix = arith::AndIOp::create(
-            b, loc, nonZero, arith::XOrIOp::create(b, loc, remNeg, divNeg));
+        Value fix =
+            arith::AndIOp::create(b, loc, nonZero, arith::XOrIOp::create(b, loc, remNeg, divNeg));
         return arith::SelectOp::create(b, loc, fix, createAdd(b, loc, rem, r), rem);
       })
       .Case([&](nn::AndOp) { return arith::AndIOp::create(b, loc, l, r); })
@@ -290,27 +288,26 @@ bool hasSignlessElements(Operation *op) {
 }
 
 /// Lowers a unary or binary elementwise nn op to a broadcasting linalg.generic.
-template <typename OpTy>
-struct ElementwiseToGeneric : OpRewritePattern<OpTy> {
+template <typename OpTy> struct ElementwiseToGeneric : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
     if (!hasSignlessElements(op))
       return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
     Operation *operation = op.getOperation();
-    Value result = buildElementwise(
-        rewriter, op.getLoc(), cast<RankedTensorType>(op.getType()), operation->getOperands(),
-        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          return args.size() == 1 ? unaryBody(operation, b, loc, args[0])
-                                  : binaryBody(operation, b, loc, args[0], args[1]);
-        });
+    Value result = buildElementwise(rewriter, op.getLoc(), cast<RankedTensorType>(op.getType()),
+                                    operation->getOperands(),
+                                    [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                                      return args.size() == 1
+                                                 ? unaryBody(operation, b, loc, args[0])
+                                                 : binaryBody(operation, b, loc, args[0], args[1]);
+                                    });
     rewriter.replaceOp(op, result);
     return success();
   }
 };
 
-template <typename... OpTys>
-void addElementwise(RewritePatternSet &patterns) {
+template <typename... OpTys> void addElementwise(RewritePatternSet &patterns) {
   patterns.add<ElementwiseToGeneric<OpTys>...>(patterns.getContext());
 }
 
@@ -331,9 +328,10 @@ struct TriluToGeneric : OpRewritePattern<nn::TriluOp> {
                                    b, l, arith::IndexCastOp::create(b, l, b.getI64Type(), j),
                                    arith::IndexCastOp::create(b, l, b.getI64Type(), i));
                                Value bound = scalarConstant(b, l, b.getI64Type(), k);
-                               Value keep = arith::CmpIOp::create(
-                                   b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
-                                   diff, bound);
+                               Value keep = arith::CmpIOp::create(b, l,
+                                                                  upper ? arith::CmpIPredicate::sge
+                                                                        : arith::CmpIPredicate::sle,
+                                                                  diff, bound);
                                return arith::SelectOp::create(
                                    b, l, keep, a[0], scalarConstant(b, l, a[0].getType(), 0));
                              }));
@@ -345,18 +343,18 @@ struct IsInfToGeneric : OpRewritePattern<nn::IsInfOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::IsInfOp op, PatternRewriter &rewriter) const override {
     bool positive = op.getDetectPositive(), negative = op.getDetectNegative();
-    rewriter.replaceOp(op, buildElementwise(
-                               rewriter, op.getLoc(), op.getType(), op.getInput(),
-                               [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                 Value x = a[0];
-                                 Value inf = extremeConstant(b, l, x.getType(), false);
-                                 Value ninf = extremeConstant(b, l, x.getType(), true);
-                                 Value isPos = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, x, inf);
-                                 Value isNeg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, x, ninf);
-                                 Value no = arith::ConstantOp::create(b, l, b.getBoolAttr(false));
-                                 return arith::OrIOp::create(b, l, positive ? isPos : no,
-                                                             negative ? isNeg : no);
-                               }));
+    rewriter.replaceOp(
+        op, buildElementwise(
+                rewriter, op.getLoc(), op.getType(), op.getInput(),
+                [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                  Value x = a[0];
+                  Value inf = extremeConstant(b, l, x.getType(), false);
+                  Value ninf = extremeConstant(b, l, x.getType(), true);
+                  Value isPos = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, x, inf);
+                  Value isNeg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, x, ninf);
+                  Value no = arith::ConstantOp::create(b, l, b.getBoolAttr(false));
+                  return arith::OrIOp::create(b, l, positive ? isPos : no, negative ? isNeg : no);
+                }));
     return success();
   }
 };
@@ -378,8 +376,7 @@ struct ClipToGeneric : OpRewritePattern<nn::ClipOp> {
   LogicalResult matchAndRewrite(nn::ClipOp op, PatternRewriter &rewriter) const override {
     if (!hasSignlessElements(op))
       return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
-    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(),
-                                            op->getOperands(),
+    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(), op->getOperands(),
                                             [](OpBuilder &b, Location loc, ValueRange a) {
                                               return clamp(b, loc, a[0], a[1], a[2]);
                                             }));
@@ -392,8 +389,7 @@ struct WhereToGeneric : OpRewritePattern<nn::WhereOp> {
   LogicalResult matchAndRewrite(nn::WhereOp op, PatternRewriter &rewriter) const override {
     if (!hasSignlessElements(op))
       return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
-    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(),
-                                            op->getOperands(),
+    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(), op->getOperands(),
                                             [](OpBuilder &b, Location loc, ValueRange a) {
                                               return arith::SelectOp::create(b, loc, a[0], a[1],
                                                                              a[2]);
@@ -437,8 +433,7 @@ struct CastToGeneric : OpRewritePattern<nn::CastOp> {
     if (!hasSignlessElements(op))
       return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
     Type to = op.getType().getElementType();
-    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(),
-                                            op.getInput(),
+    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(), op.getInput(),
                                             [&](OpBuilder &b, Location loc, ValueRange a) {
                                               return convertScalar(b, loc, a[0], to);
                                             }));
@@ -448,13 +443,13 @@ struct CastToGeneric : OpRewritePattern<nn::CastOp> {
 } // namespace
 
 void mlir::nnc::populateNNElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
-  addElementwise<nn::ReluOp, nn::SigmoidOp, nn::TanhOp, nn::ErfOp, nn::SqrtOp, nn::ExpOp,
-                 nn::LogOp, nn::NegOp, nn::AbsOp, nn::ReciprocalOp, nn::HardSwishOp,
-                 nn::HardSigmoidOp, nn::LeakyReluOp, nn::EluOp, nn::CeluOp, nn::SeluOp,
-                 nn::ThresholdedReluOp, nn::ShrinkOp, nn::SignOp, nn::SoftplusOp, nn::SoftsignOp,
-                 nn::CeilOp, nn::FloorOp, nn::RoundOp, nn::SinOp, nn::CosOp, nn::TanOp,
-                 nn::AsinOp, nn::AcosOp, nn::AtanOp, nn::SinhOp, nn::CoshOp, nn::AsinhOp,
-                 nn::AcoshOp, nn::AtanhOp, nn::NotOp, nn::GeluOp>(patterns);
+  addElementwise<nn::ReluOp, nn::SigmoidOp, nn::TanhOp, nn::ErfOp, nn::SqrtOp, nn::ExpOp, nn::LogOp,
+                 nn::NegOp, nn::AbsOp, nn::ReciprocalOp, nn::HardSwishOp, nn::HardSigmoidOp,
+                 nn::LeakyReluOp, nn::EluOp, nn::CeluOp, nn::SeluOp, nn::ThresholdedReluOp,
+                 nn::ShrinkOp, nn::SignOp, nn::SoftplusOp, nn::SoftsignOp, nn::CeilOp, nn::FloorOp,
+                 nn::RoundOp, nn::SinOp, nn::CosOp, nn::TanOp, nn::AsinOp, nn::AcosOp, nn::AtanOp,
+                 nn::SinhOp, nn::CoshOp, nn::AsinhOp, nn::AcoshOp, nn::AtanhOp, nn::NotOp,
+                 nn::GeluOp>(patterns);
   addElementwise<nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp, nn::MaxOp, nn::MinOp, nn::PowOp,
                  nn::PReluOp, nn::ModOp, nn::AndOp, nn::OrOp, nn::XorOp, nn::EqualOp, nn::LessOp,
                  nn::LessEqualOp, nn::GreaterOp, nn::GreaterEqualOp>(patterns);

@@ -52,12 +52,12 @@ Value reduceWindows(OpBuilder &b, Location loc, Value input, RankedTensorType re
                               AffineMap::get(numLoops, 0, outExprs, context)};
   SmallVector<utils::IteratorType> iterators(2 + spatial, utils::IteratorType::parallel);
   iterators.append(spatial, utils::IteratorType::reduction);
-  return linalg::GenericOp::create(
-             b, loc, resultType, ValueRange{input, window},
-             filledTensor(b, loc, resultType, init), maps, iterators,
-             [&](OpBuilder &nb, Location l, ValueRange args) {
-               linalg::YieldOp::create(nb, l, combine(nb, l, args[2], args[0]));
-             })
+  return linalg::GenericOp::create(b, loc, resultType, ValueRange{input, window},
+                                   filledTensor(b, loc, resultType, init), maps, iterators,
+                                   [&](OpBuilder &nb, Location l, ValueRange args) {
+                                     linalg::YieldOp::create(nb, l,
+                                                             combine(nb, l, args[2], args[0]));
+                                   })
       .getResult(0);
 }
 
@@ -75,15 +75,14 @@ struct MaxPoolToGeneric : OpRewritePattern<nn::MaxPoolOp> {
     SmallVector<int64_t> low(2, 0);
     low.append(w.pads.begin(), w.pads.begin() + spatial);
     Value lowest = extremeConstant(rewriter, loc, element, /*lowest=*/true);
-    Value input = padTensor(rewriter, loc, op.getInput(), low,
-                            windowEndPads(inType, resultType, w), lowest);
+    Value input =
+        padTensor(rewriter, loc, op.getInput(), low, windowEndPads(inType, resultType, w), lowest);
     if (op.getIndices().use_empty()) {
-      Value result = reduceWindows(rewriter, loc, input, resultType, w, lowest,
-                                   [](OpBuilder &b, Location l, Value acc, Value x) {
-                                     return createMax(b, l, acc, x);
-                                   });
-      Value unusedIndices = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                                    rewriter.getI64Type());
+      Value result = reduceWindows(
+          rewriter, loc, input, resultType, w, lowest,
+          [](OpBuilder &b, Location l, Value acc, Value x) { return createMax(b, l, acc, x); });
+      Value unusedIndices =
+          tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), rewriter.getI64Type());
       rewriter.replaceOp(op, {result, unusedIndices});
       return success();
     }
@@ -133,8 +132,9 @@ struct MaxPoolToGeneric : OpRewritePattern<nn::MaxPoolOp> {
             flat = arith::AddIOp::create(b, l, arith::MulIOp::create(b, l, flat, c64(inShape[dim])),
                                          coords[dim]);
           Value better = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[0], a[2]);
-          linalg::YieldOp::create(b, l, ValueRange{arith::SelectOp::create(b, l, better, a[0], a[2]),
-                                                   arith::SelectOp::create(b, l, better, flat, a[3])});
+          linalg::YieldOp::create(b, l,
+                                  ValueRange{arith::SelectOp::create(b, l, better, a[0], a[2]),
+                                             arith::SelectOp::create(b, l, better, flat, a[3])});
         });
     rewriter.replaceOp(op, generic.getResults());
     return success();
@@ -153,12 +153,11 @@ struct AvgPoolToGeneric : OpRewritePattern<nn::AvgPoolOp> {
     SmallVector<int64_t> low(2, 0);
     low.append(w.pads.begin(), w.pads.begin() + spatial);
     Value zero = scalarConstant(rewriter, loc, element, 0);
-    Value input = padTensor(rewriter, loc, op.getInput(), low,
-                            windowEndPads(inType, resultType, w), zero);
-    Value sum = reduceWindows(rewriter, loc, input, resultType, w, zero,
-                              [](OpBuilder &b, Location l, Value acc, Value x) {
-                                return createAdd(b, l, acc, x);
-                              });
+    Value input =
+        padTensor(rewriter, loc, op.getInput(), low, windowEndPads(inType, resultType, w), zero);
+    Value sum = reduceWindows(
+        rewriter, loc, input, resultType, w, zero,
+        [](OpBuilder &b, Location l, Value acc, Value x) { return createAdd(b, l, acc, x); });
     // The divisor per output position, known at compile time: the window
     // elements inside the input (or inside input + pads with count_include_pad).
     ArrayRef<int64_t> outSpatial = resultType.getShape().drop_front(2);
@@ -186,8 +185,8 @@ struct AvgPoolToGeneric : OpRewritePattern<nn::AvgPoolOp> {
       }
       divisors.push_back(rewriter.getFloatAttr(element, product));
     }
-    Value divisor = arith::ConstantOp::create(
-        rewriter, loc, DenseElementsAttr::get(divisorType, divisors));
+    Value divisor =
+        arith::ConstantOp::create(rewriter, loc, DenseElementsAttr::get(divisorType, divisors));
     rewriter.replaceOp(op, buildElementwise(rewriter, loc, resultType, {sum, divisor},
                                             [](OpBuilder &b, Location l, ValueRange a) {
                                               return arith::DivFOp::create(b, l, a[0], a[1]);

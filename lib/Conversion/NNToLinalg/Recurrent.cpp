@@ -26,8 +26,8 @@ Value matmulTransposed(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   auto lType = cast<RankedTensorType>(lhs.getType());
   auto rType = cast<RankedTensorType>(rhs.getType());
   MLIRContext *context = b.getContext();
-  auto type = RankedTensorType::get({lType.getDimSize(0), rType.getDimSize(0)},
-                                    lType.getElementType());
+  auto type =
+      RankedTensorType::get({lType.getDimSize(0), rType.getDimSize(0)}, lType.getElementType());
   AffineExpr m = getAffineDimExpr(0, context), n = getAffineDimExpr(1, context),
              k = getAffineDimExpr(2, context);
   SmallVector<AffineMap> maps{AffineMap::get(3, 0, {m, k}, context),
@@ -101,8 +101,8 @@ struct Activation {
     if (name == "Relu")
       return arith::MaximumFOp::create(b, loc, x, c(0));
     if (name == "HardSigmoid") {
-      Value lin = arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, x, c(alpha.value_or(0.2))),
-                                        c(beta.value_or(0.5)));
+      Value lin = arith::AddFOp::create(
+          b, loc, arith::MulFOp::create(b, loc, x, c(alpha.value_or(0.2))), c(beta.value_or(0.5)));
       return arith::MinimumFOp::create(b, loc, arith::MaximumFOp::create(b, loc, lin, c(0)), c(1));
     }
     if (name == "LeakyRelu") {
@@ -138,13 +138,13 @@ struct Activation {
 };
 
 /// The activations of one direction, or failure if one is unknown.
-FailureOr<SmallVector<Activation>> readActivations(Operation *op, ArrayAttr names,
-                                                   ArrayAttr alphas, ArrayAttr betas,
-                                                   int64_t direction, int64_t perDirection) {
+FailureOr<SmallVector<Activation>> readActivations(Operation *op, ArrayAttr names, ArrayAttr alphas,
+                                                   ArrayAttr betas, int64_t direction,
+                                                   int64_t perDirection) {
   SmallVector<Activation> result;
-  static const llvm::StringSet<> known = {"Sigmoid", "Tanh", "Relu", "HardSigmoid",
-                                          "LeakyRelu", "ThresholdedRelu", "ScaledTanh",
-                                          "Affine", "Elu", "Softsign", "Softplus"};
+  static const llvm::StringSet<> known = {
+      "Sigmoid",    "Tanh",   "Relu", "HardSigmoid", "LeakyRelu", "ThresholdedRelu",
+      "ScaledTanh", "Affine", "Elu",  "Softsign",    "Softplus"};
   for (int64_t i = 0; i < perDirection; ++i) {
     int64_t index = direction * perDirection + i;
     Activation a;
@@ -164,12 +164,12 @@ enum class Cell { LSTM, GRU, RNN };
 
 /// Everything one direction's loop needs.
 struct DirectionInputs {
-  Value xw;       // [seq, batch, G*H]: X * W^T + Wb for all steps
-  Value r;        // [G*H, H]
-  Value rb;       // [G*H]
-  Value p;        // [3H] (LSTM peepholes) or null
-  Value h0, c0;   // [batch, H]
-  Value lengths;  // [batch] i32 or null
+  Value xw;      // [seq, batch, G*H]: X * W^T + Wb for all steps
+  Value r;       // [G*H, H]
+  Value rb;      // [G*H]
+  Value p;       // [3H] (LSTM peepholes) or null
+  Value h0, c0;  // [batch, H]
+  Value lengths; // [batch] i32 or null
   bool reverse;
   SmallVector<Activation> activations;
 };
@@ -196,8 +196,11 @@ SmallVector<Value> runDirection(OpBuilder &b, Location loc, Cell cell, const Dir
           t = arith::SubIOp::create(nb, l, arith::ConstantIndexOp::create(nb, l, seq - 1), iv);
         Value hPrev = carried[0], cPrev = carried[1];
         Value xwT = sliceDim0(nb, l, in.xw, t);
-        auto gate = [&](Value projected, int64_t k) { return sliceColumns(nb, l, projected, k, hidden); };
-        auto map = [&](ValueRange operands, function_ref<Value(OpBuilder &, Location, ValueRange)> fn) {
+        auto gate = [&](Value projected, int64_t k) {
+          return sliceColumns(nb, l, projected, k, hidden);
+        };
+        auto map = [&](ValueRange operands,
+                       function_ref<Value(OpBuilder &, Location, ValueRange)> fn) {
           return buildElementwise(nb, l, stateType, operands, fn);
         };
         auto clipped = [&](OpBuilder &eb, Location el, Value v) -> Value {
@@ -209,10 +212,9 @@ SmallVector<Value> runDirection(OpBuilder &b, Location loc, Cell cell, const Dir
         };
         // hr = H_{t-1} * R^T + Rb
         Value hr = matmulTransposed(nb, l, hPrev, in.r);
-        hr = buildElementwise(nb, l, cast<RankedTensorType>(hr.getType()), {hr, in.rb},
-                              [](OpBuilder &eb, Location el, ValueRange a) {
-                                return createAdd(eb, el, a[0], a[1]);
-                              });
+        hr = buildElementwise(
+            nb, l, cast<RankedTensorType>(hr.getType()), {hr, in.rb},
+            [](OpBuilder &eb, Location el, ValueRange a) { return createAdd(eb, el, a[0], a[1]); });
         Value hNew, cNew = cPrev;
         const auto &act = in.activations;
         if (cell == Cell::LSTM) {
@@ -222,10 +224,12 @@ SmallVector<Value> runDirection(OpBuilder &b, Location loc, Cell cell, const Dir
               return arith::AddFOp::create(eb, el, a[0], a[1]);
             });
           };
-          Value pi = sliceColumns(nb, l, in.p, 0, hidden), po = sliceColumns(nb, l, in.p, 1, hidden),
+          Value pi = sliceColumns(nb, l, in.p, 0, hidden),
+                po = sliceColumns(nb, l, in.p, 1, hidden),
                 pf = sliceColumns(nb, l, in.p, 2, hidden);
           Value i = map({pre(0), pi, cPrev}, [&](OpBuilder &eb, Location el, ValueRange a) {
-            Value v = arith::AddFOp::create(eb, el, a[0], arith::MulFOp::create(eb, el, a[1], a[2]));
+            Value v =
+                arith::AddFOp::create(eb, el, a[0], arith::MulFOp::create(eb, el, a[1], a[2]));
             return act[0].apply(eb, el, clipped(eb, el, v));
           });
           Value f;
@@ -235,7 +239,8 @@ SmallVector<Value> runDirection(OpBuilder &b, Location loc, Cell cell, const Dir
             });
           } else {
             f = map({pre(2), pf, cPrev}, [&](OpBuilder &eb, Location el, ValueRange a) {
-              Value v = arith::AddFOp::create(eb, el, a[0], arith::MulFOp::create(eb, el, a[1], a[2]));
+              Value v =
+                  arith::AddFOp::create(eb, el, a[0], arith::MulFOp::create(eb, el, a[1], a[2]));
               return act[0].apply(eb, el, clipped(eb, el, v));
             });
           }
@@ -247,7 +252,8 @@ SmallVector<Value> runDirection(OpBuilder &b, Location loc, Cell cell, const Dir
                                          arith::MulFOp::create(eb, el, a[2], a[3]));
           });
           Value o = map({pre(1), po, cNew}, [&](OpBuilder &eb, Location el, ValueRange a) {
-            Value v = arith::AddFOp::create(eb, el, a[0], arith::MulFOp::create(eb, el, a[1], a[2]));
+            Value v =
+                arith::AddFOp::create(eb, el, a[0], arith::MulFOp::create(eb, el, a[1], a[2]));
             return act[0].apply(eb, el, clipped(eb, el, v));
           });
           hNew = map({o, cNew}, [&](OpBuilder &eb, Location el, ValueRange a) {
@@ -263,10 +269,12 @@ SmallVector<Value> runDirection(OpBuilder &b, Location loc, Cell cell, const Dir
           });
           Value candidate;
           if (linearBeforeReset) {
-            candidate = map({gate(xwT, 2), r, gate(hr, 2)}, [&](OpBuilder &eb, Location el, ValueRange a) {
-              Value v = arith::AddFOp::create(eb, el, a[0], arith::MulFOp::create(eb, el, a[1], a[2]));
-              return act[1].apply(eb, el, clipped(eb, el, v));
-            });
+            candidate =
+                map({gate(xwT, 2), r, gate(hr, 2)}, [&](OpBuilder &eb, Location el, ValueRange a) {
+                  Value v = arith::AddFOp::create(eb, el, a[0],
+                                                  arith::MulFOp::create(eb, el, a[1], a[2]));
+                  return act[1].apply(eb, el, clipped(eb, el, v));
+                });
           } else {
             Value rh = map({r, hPrev}, [](OpBuilder &eb, Location el, ValueRange a) {
               return arith::MulFOp::create(eb, el, a[0], a[1]);
@@ -274,14 +282,16 @@ SmallVector<Value> runDirection(OpBuilder &b, Location loc, Cell cell, const Dir
             Value rhR = matmulTransposed(nb, l, rh, sliceRows(nb, l, in.r, 2, hidden));
             candidate = map({gate(xwT, 2), rhR, sliceColumns(nb, l, in.rb, 2, hidden)},
                             [&](OpBuilder &eb, Location el, ValueRange a) {
-                              Value v = arith::AddFOp::create(eb, el, a[0], arith::AddFOp::create(eb, el, a[1], a[2]));
+                              Value v = arith::AddFOp::create(
+                                  eb, el, a[0], arith::AddFOp::create(eb, el, a[1], a[2]));
                               return act[1].apply(eb, el, clipped(eb, el, v));
                             });
           }
           hNew = map({z, candidate, hPrev}, [&](OpBuilder &eb, Location el, ValueRange a) {
             Value one = scalarConstant(eb, el, element, 1);
             return arith::AddFOp::create(
-                eb, el, arith::MulFOp::create(eb, el, arith::SubFOp::create(eb, el, one, a[0]), a[1]),
+                eb, el,
+                arith::MulFOp::create(eb, el, arith::SubFOp::create(eb, el, one, a[0]), a[1]),
                 arith::MulFOp::create(eb, el, a[0], a[2]));
           });
         } else {
@@ -294,13 +304,12 @@ SmallVector<Value> runDirection(OpBuilder &b, Location loc, Cell cell, const Dir
           // Past a sequence's length its state holds and its output is zero.
           Value tInt = arith::IndexCastOp::create(nb, l, nb.getI32Type(), t);
           auto maskType = RankedTensorType::get({batch, 1}, nb.getI1Type());
-          Value lengths = reshapeTensor(nb, l, in.lengths,
-                                        RankedTensorType::get({batch, 1}, nb.getI32Type()));
-          Value valid = buildElementwise(nb, l, maskType, lengths,
-                                         [&](OpBuilder &eb, Location el, ValueRange a) {
-                                           return arith::CmpIOp::create(
-                                               eb, el, arith::CmpIPredicate::slt, tInt, a[0]);
-                                         });
+          Value lengths =
+              reshapeTensor(nb, l, in.lengths, RankedTensorType::get({batch, 1}, nb.getI32Type()));
+          Value valid = buildElementwise(
+              nb, l, maskType, lengths, [&](OpBuilder &eb, Location el, ValueRange a) {
+                return arith::CmpIOp::create(eb, el, arith::CmpIPredicate::slt, tInt, a[0]);
+              });
           auto select = [&](Value a, Value b2) {
             return map({valid, a, b2}, [](OpBuilder &eb, Location el, ValueRange v) {
               return arith::SelectOp::create(eb, el, v[0], v[1], v[2]);
@@ -331,8 +340,7 @@ Value insertAt(OpBuilder &b, Location loc, Value part, Value whole, int64_t dim,
   return tensor::InsertSliceOp::create(b, loc, part, whole, offsets, sizes, strides);
 }
 
-template <typename OpTy, Cell cell>
-struct RecurrentToLoops : OpRewritePattern<OpTy> {
+template <typename OpTy, Cell cell> struct RecurrentToLoops : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -379,10 +387,9 @@ struct RecurrentToLoops : OpRewritePattern<OpTy> {
       in.rb = sliceColumns(rewriter, loc, bias, 1, gates * hidden);
       in.r = sliceDim0(rewriter, loc, op.getR(), index);
       Value xw = matmulTransposed(rewriter, loc, flatX, w);
-      xw = buildElementwise(rewriter, loc, cast<RankedTensorType>(xw.getType()), {xw, wb},
-                            [](OpBuilder &b, Location l, ValueRange a) {
-                              return createAdd(b, l, a[0], a[1]);
-                            });
+      xw = buildElementwise(
+          rewriter, loc, cast<RankedTensorType>(xw.getType()), {xw, wb},
+          [](OpBuilder &b, Location l, ValueRange a) { return createAdd(b, l, a[0], a[1]); });
       in.xw = reshapeTensor(rewriter, loc, xw,
                             RankedTensorType::get({seq, batch, gates * hidden}, element));
       in.h0 = sliceDim0(rewriter, loc, op.getInitialH(), index);
@@ -391,8 +398,8 @@ struct RecurrentToLoops : OpRewritePattern<OpTy> {
         in.p = sliceDim0(rewriter, loc, peepholes, index);
       }
       in.lengths = op.getSequenceLens();
-      SmallVector<Value> results = runDirection(rewriter, loc, cell, in, hidden, clip,
-                                                inputForget, linearBeforeReset);
+      SmallVector<Value> results =
+          runDirection(rewriter, loc, cell, in, hidden, clip, inputForget, linearBeforeReset);
       y = insertAt(rewriter, loc, results[2], y, 1, d);
       yH = insertAt(rewriter, loc, results[0], yH, 0, d);
       yC = insertAt(rewriter, loc, results[1], yC, 0, d);

@@ -28,8 +28,7 @@ Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes, bo
   SmallVector<utils::IteratorType> iterators;
   for (int64_t d = 0; d < type.getRank(); ++d) {
     bool reduced = llvm::is_contained(axes, d);
-    iterators.push_back(reduced ? utils::IteratorType::reduction
-                                : utils::IteratorType::parallel);
+    iterators.push_back(reduced ? utils::IteratorType::reduction : utils::IteratorType::parallel);
     keptShape.push_back(reduced ? 1 : type.getDimSize(d));
     if (!reduced) {
       reducedShape.push_back(type.getDimSize(d));
@@ -39,21 +38,25 @@ Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes, bo
   auto reducedType = RankedTensorType::get(reducedShape, type.getElementType());
   SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(type.getRank()),
                               AffineMap::get(type.getRank(), 0, outExprs, context)};
-  Value result = linalg::GenericOp::create(
-                     b, loc, reducedType, input, filledTensor(b, loc, reducedType, init), maps,
-                     iterators,
-                     [&](OpBuilder &nb, Location l, ValueRange args) {
-                       Value x = pre ? pre(nb, l, args[0]) : args[0];
-                       linalg::YieldOp::create(nb, l, combine(nb, l, args[1], x));
-                     })
-                     .getResult(0);
+  Value result =
+      linalg::GenericOp::create(b, loc, reducedType, input, filledTensor(b, loc, reducedType, init),
+                                maps, iterators,
+                                [&](OpBuilder &nb, Location l, ValueRange args) {
+                                  Value x = pre ? pre(nb, l, args[0]) : args[0];
+                                  linalg::YieldOp::create(nb, l, combine(nb, l, args[1], x));
+                                })
+          .getResult(0);
   if (!keepdims)
     return result;
   return reshapeTensor(b, loc, result, RankedTensorType::get(keptShape, type.getElementType()));
 }
 
-Value addCombine(OpBuilder &b, Location loc, Value acc, Value x) { return createAdd(b, loc, acc, x); }
-Value maxCombine(OpBuilder &b, Location loc, Value acc, Value x) { return createMax(b, loc, acc, x); }
+Value addCombine(OpBuilder &b, Location loc, Value acc, Value x) {
+  return createAdd(b, loc, acc, x);
+}
+Value maxCombine(OpBuilder &b, Location loc, Value acc, Value x) {
+  return createMax(b, loc, acc, x);
+}
 Value minCombine(OpBuilder &b, Location loc, Value acc, Value x) {
   if (isa<FloatType>(x.getType()))
     return arith::MinimumFOp::create(b, loc, acc, x);
@@ -87,8 +90,7 @@ Value mean(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes) {
   });
 }
 
-template <typename OpTy>
-struct ReduceToGeneric : OpRewritePattern<OpTy> {
+template <typename OpTy> struct ReduceToGeneric : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -121,19 +123,17 @@ struct ReduceToGeneric : OpRewritePattern<OpTy> {
       result = reduce(rewriter, loc, input, axes, keep, extremeConstant(rewriter, loc, t, false),
                       minCombine);
     } else if (isa<nn::ReduceProdOp>(operation)) {
-      result = reduce(rewriter, loc, input, axes, keep, c(1),
-                      [](OpBuilder &b, Location l, Value acc, Value x) {
-                        return createMul(b, l, acc, x);
-                      });
+      result = reduce(
+          rewriter, loc, input, axes, keep, c(1),
+          [](OpBuilder &b, Location l, Value acc, Value x) { return createMul(b, l, acc, x); });
     } else if (isa<nn::ReduceSumSquareOp>(operation)) {
       result = reduce(rewriter, loc, input, axes, keep, c(0), addCombine, square);
     } else if (!isFloatType) {
       return rewriter.notifyMatchFailure(op, "integer form is not lowered yet");
     } else if (isa<nn::ReduceL1Op>(operation)) {
-      result = reduce(rewriter, loc, input, axes, keep, c(0), addCombine,
-                      [](OpBuilder &b, Location l, Value x) -> Value {
-                        return math::AbsFOp::create(b, l, x);
-                      });
+      result = reduce(
+          rewriter, loc, input, axes, keep, c(0), addCombine,
+          [](OpBuilder &b, Location l, Value x) -> Value { return math::AbsFOp::create(b, l, x); });
     } else if (isa<nn::ReduceL2Op>(operation)) {
       Value sum = reduce(rewriter, loc, input, axes, keep, c(0), addCombine, square);
       result = mapElements(rewriter, loc, sum, [](OpBuilder &b, Location l, Value s) -> Value {
@@ -146,20 +146,18 @@ struct ReduceToGeneric : OpRewritePattern<OpTy> {
       });
     } else {
       // log(sum(exp(x - max))) + max, stable for large inputs.
-      Value max = reduce(rewriter, loc, input, axes, true,
-                         extremeConstant(rewriter, loc, t, true), maxCombine);
-      Value shifted = buildElementwise(rewriter, loc, type, {input, max},
-                                       [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                         return math::ExpOp::create(
-                                             b, l, arith::SubFOp::create(b, l, a[0], a[1]));
-                                       });
+      Value max = reduce(rewriter, loc, input, axes, true, extremeConstant(rewriter, loc, t, true),
+                         maxCombine);
+      Value shifted = buildElementwise(
+          rewriter, loc, type, {input, max}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+            return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]));
+          });
       Value sum = reduce(rewriter, loc, shifted, axes, true, c(0), addCombine);
       auto keptType = cast<RankedTensorType>(sum.getType());
-      Value lse = buildElementwise(rewriter, loc, keptType, {sum, max},
-                                   [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                     return arith::AddFOp::create(
-                                         b, l, math::LogOp::create(b, l, a[0]), a[1]);
-                                   });
+      Value lse = buildElementwise(
+          rewriter, loc, keptType, {sum, max}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+            return arith::AddFOp::create(b, l, math::LogOp::create(b, l, a[0]), a[1]);
+          });
       result = keep ? lse : reshapeTensor(rewriter, loc, lse, cast<RankedTensorType>(op.getType()));
     }
     rewriter.replaceOp(op, result);
@@ -171,60 +169,58 @@ struct ReduceToGeneric : OpRewritePattern<OpTy> {
 /// with that dim dropped.
 Value argExtreme(OpBuilder &rewriter, Location loc, Value input, int64_t axis, bool isMax,
                  bool last) {
-    MLIRContext *context = rewriter.getContext();
-    auto type = cast<RankedTensorType>(input.getType());
-    Type t = type.getElementType();
-    SmallVector<int64_t> shape;
-    SmallVector<AffineExpr> outExprs;
-    SmallVector<utils::IteratorType> iterators;
-    for (int64_t d = 0; d < type.getRank(); ++d) {
-      iterators.push_back(d == axis ? utils::IteratorType::reduction
-                                    : utils::IteratorType::parallel);
-      if (d != axis) {
-        shape.push_back(type.getDimSize(d));
-        outExprs.push_back(getAffineDimExpr(d, context));
-      }
+  MLIRContext *context = rewriter.getContext();
+  auto type = cast<RankedTensorType>(input.getType());
+  Type t = type.getElementType();
+  SmallVector<int64_t> shape;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    iterators.push_back(d == axis ? utils::IteratorType::reduction : utils::IteratorType::parallel);
+    if (d != axis) {
+      shape.push_back(type.getDimSize(d));
+      outExprs.push_back(getAffineDimExpr(d, context));
     }
-    auto valueType = RankedTensorType::get(shape, t);
-    auto indexType = RankedTensorType::get(shape, rewriter.getI64Type());
-    AffineMap outMap = AffineMap::get(type.getRank(), 0, outExprs, context);
-    SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(type.getRank()), outMap, outMap};
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{valueType, indexType}, input,
-        ValueRange{filledTensor(rewriter, loc, valueType,
-                                extremeConstant(rewriter, loc, t, /*lowest=*/isMax)),
-                   filledTensor(rewriter, loc, indexType,
-                                scalarConstant(rewriter, loc, rewriter.getI64Type(), 0))},
-        maps, iterators, [&](OpBuilder &b, Location l, ValueRange a) {
-          Value x = a[0], best = a[1], bestIndex = a[2];
-          Value index = arith::IndexCastOp::create(b, l, b.getI64Type(),
-                                                   linalg::IndexOp::create(b, l, axis));
-          Value better;
-          if (isa<FloatType>(t)) {
-            auto predicate = isMax ? (last ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OGT)
-                                   : (last ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT);
-            better = arith::CmpFOp::create(b, l, predicate, x, best);
-          } else {
-            auto predicate = isMax ? (last ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sgt)
-                                   : (last ? arith::CmpIPredicate::sle : arith::CmpIPredicate::slt);
-            better = arith::CmpIOp::create(b, l, predicate, x, best);
-          }
-          // The first element always wins, so that the index is valid even when
-          // every element equals the initial extreme.
-          Value first = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, index,
-                                              scalarConstant(b, l, b.getI64Type(), 0));
-          better = arith::OrIOp::create(b, l, better, first);
-          linalg::YieldOp::create(b, l,
-                                  ValueRange{arith::SelectOp::create(b, l, better, x, best),
-                                             arith::SelectOp::create(b, l, better, index,
-                                                                     bestIndex)});
-        });
-    return generic.getResult(1);
+  }
+  auto valueType = RankedTensorType::get(shape, t);
+  auto indexType = RankedTensorType::get(shape, rewriter.getI64Type());
+  AffineMap outMap = AffineMap::get(type.getRank(), 0, outExprs, context);
+  SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(type.getRank()), outMap, outMap};
+  auto generic = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{valueType, indexType}, input,
+      ValueRange{filledTensor(rewriter, loc, valueType,
+                              extremeConstant(rewriter, loc, t, /*lowest=*/isMax)),
+                 filledTensor(rewriter, loc, indexType,
+                              scalarConstant(rewriter, loc, rewriter.getI64Type(), 0))},
+      maps, iterators, [&](OpBuilder &b, Location l, ValueRange a) {
+        Value x = a[0], best = a[1], bestIndex = a[2];
+        Value index =
+            arith::IndexCastOp::create(b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axis));
+        Value better;
+        if (isa<FloatType>(t)) {
+          auto predicate = isMax ? (last ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OGT)
+                                 : (last ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT);
+          better = arith::CmpFOp::create(b, l, predicate, x, best);
+        } else {
+          auto predicate = isMax ? (last ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sgt)
+                                 : (last ? arith::CmpIPredicate::sle : arith::CmpIPredicate::slt);
+          better = arith::CmpIOp::create(b, l, predicate, x, best);
+        }
+        // The first element always wins, so that the index is valid even when
+        // every element equals the initial extreme.
+        Value first = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, index,
+                                            scalarConstant(b, l, b.getI64Type(), 0));
+        better = arith::OrIOp::create(b, l, better, first);
+        linalg::YieldOp::create(
+            b, l,
+            ValueRange{arith::SelectOp::create(b, l, better, x, best),
+                       arith::SelectOp::create(b, l, better, index, bestIndex)});
+      });
+  return generic.getResult(1);
 }
 
 /// argmax / argmin: a reduction carrying the best value and its index.
-template <typename OpTy, bool isMax>
-struct ArgReduceToGeneric : OpRewritePattern<OpTy> {
+template <typename OpTy, bool isMax> struct ArgReduceToGeneric : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
     Type t = op.getInput().getType().getElementType();
@@ -232,8 +228,8 @@ struct ArgReduceToGeneric : OpRewritePattern<OpTy> {
       return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
     Value index = argExtreme(rewriter, op.getLoc(), op.getInput(), op.getAxis(), isMax,
                              op.getSelectLastIndex());
-    rewriter.replaceOp(op, reshapeTensor(rewriter, op.getLoc(), index,
-                                         cast<RankedTensorType>(op.getType())));
+    rewriter.replaceOp(
+        op, reshapeTensor(rewriter, op.getLoc(), index, cast<RankedTensorType>(op.getType())));
     return success();
   }
 };
@@ -261,21 +257,22 @@ struct CumSumToGeneric : OpRewritePattern<nn::CumSumOp> {
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
     iterators.push_back(utils::IteratorType::reduction);
     arith::CmpIPredicate predicate =
-        op.getReverse() ? (op.getExclusive() ? arith::CmpIPredicate::sgt : arith::CmpIPredicate::sge)
-                        : (op.getExclusive() ? arith::CmpIPredicate::slt : arith::CmpIPredicate::sle);
+        op.getReverse()
+            ? (op.getExclusive() ? arith::CmpIPredicate::sgt : arith::CmpIPredicate::sge)
+            : (op.getExclusive() ? arith::CmpIPredicate::slt : arith::CmpIPredicate::sle);
     Value zero = scalarConstant(rewriter, loc, t, 0);
-    rewriter.replaceOp(op, linalg::GenericOp::create(
-                               rewriter, loc, type, op.getInput(), filledTensor(rewriter, loc, type, zero),
-                               maps, iterators,
-                               [&](OpBuilder &b, Location l, ValueRange a) {
-                                 Value i = linalg::IndexOp::create(b, l, axis);
-                                 Value j = linalg::IndexOp::create(b, l, rank);
-                                 Value take = arith::CmpIOp::create(b, l, predicate, j, i);
-                                 Value x = arith::SelectOp::create(b, l, take, a[0],
-                                                                   scalarConstant(b, l, t, 0));
-                                 linalg::YieldOp::create(b, l, createAdd(b, l, a[1], x));
-                               })
-                               .getResult(0));
+    rewriter.replaceOp(
+        op, linalg::GenericOp::create(rewriter, loc, type, op.getInput(),
+                                      filledTensor(rewriter, loc, type, zero), maps, iterators,
+                                      [&](OpBuilder &b, Location l, ValueRange a) {
+                                        Value i = linalg::IndexOp::create(b, l, axis);
+                                        Value j = linalg::IndexOp::create(b, l, rank);
+                                        Value take = arith::CmpIOp::create(b, l, predicate, j, i);
+                                        Value x = arith::SelectOp::create(
+                                            b, l, take, a[0], scalarConstant(b, l, t, 0));
+                                        linalg::YieldOp::create(b, l, createAdd(b, l, a[1], x));
+                                      })
+                .getResult(0));
     return success();
   }
 };
@@ -290,9 +287,9 @@ struct LRNToGeneric : OpRewritePattern<nn::LRNOp> {
     Type t = type.getElementType();
     int64_t rank = type.getRank(), size = op.getSize();
     int64_t before = (size - 1) / 2, after = size - 1 - before;
-    Value squares = mapElements(rewriter, loc, op.getInput(), [](OpBuilder &b, Location l, Value x) {
-      return createMul(b, l, x, x);
-    });
+    Value squares =
+        mapElements(rewriter, loc, op.getInput(),
+                    [](OpBuilder &b, Location l, Value x) { return createMul(b, l, x, x); });
     SmallVector<int64_t> low(rank, 0), high(rank, 0);
     low[1] = before;
     high[1] = after;
@@ -305,30 +302,32 @@ struct LRNToGeneric : OpRewritePattern<nn::LRNOp> {
       outExprs.push_back(e);
     }
     Value window = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{size}, t);
-    SmallVector<AffineMap> maps{AffineMap::get(rank + 1, 0, inExprs, context),
-                                AffineMap::get(rank + 1, 0, getAffineDimExpr(rank, context), context),
-                                AffineMap::get(rank + 1, 0, outExprs, context)};
+    SmallVector<AffineMap> maps{
+        AffineMap::get(rank + 1, 0, inExprs, context),
+        AffineMap::get(rank + 1, 0, getAffineDimExpr(rank, context), context),
+        AffineMap::get(rank + 1, 0, outExprs, context)};
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
     iterators.push_back(utils::IteratorType::reduction);
-    Value sums = linalg::GenericOp::create(
-                     rewriter, loc, type, ValueRange{squares, window},
-                     filledTensor(rewriter, loc, type, scalarConstant(rewriter, loc, t, 0)), maps,
-                     iterators,
-                     [](OpBuilder &b, Location l, ValueRange a) {
-                       linalg::YieldOp::create(b, l, createAdd(b, l, a[2], a[0]));
-                     })
-                     .getResult(0);
+    Value sums =
+        linalg::GenericOp::create(
+            rewriter, loc, type, ValueRange{squares, window},
+            filledTensor(rewriter, loc, type, scalarConstant(rewriter, loc, t, 0)), maps, iterators,
+            [](OpBuilder &b, Location l, ValueRange a) {
+              linalg::YieldOp::create(b, l, createAdd(b, l, a[2], a[0]));
+            })
+            .getResult(0);
     double alpha = op.getAlpha().convertToDouble(), beta = op.getBeta().convertToDouble();
     double bias = op.getBias().convertToDouble();
-    rewriter.replaceOp(op, buildElementwise(
-                               rewriter, loc, type, {op.getInput(), sums},
-                               [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                 Value scaled = arith::MulFOp::create(
-                                     b, l, a[1], scalarConstant(b, l, t, alpha / size));
-                                 Value base = arith::AddFOp::create(b, l, scaled, scalarConstant(b, l, t, bias));
-                                 Value denom = math::PowFOp::create(b, l, base, scalarConstant(b, l, t, beta));
-                                 return arith::DivFOp::create(b, l, a[0], denom);
-                               }));
+    rewriter.replaceOp(
+        op, buildElementwise(
+                rewriter, loc, type, {op.getInput(), sums},
+                [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                  Value scaled =
+                      arith::MulFOp::create(b, l, a[1], scalarConstant(b, l, t, alpha / size));
+                  Value base = arith::AddFOp::create(b, l, scaled, scalarConstant(b, l, t, bias));
+                  Value denom = math::PowFOp::create(b, l, base, scalarConstant(b, l, t, beta));
+                  return arith::DivFOp::create(b, l, a[0], denom);
+                }));
     return success();
   }
 };
@@ -369,7 +368,8 @@ struct TopKToGeneric : OpRewritePattern<nn::TopKOp> {
             iterators,
             [&](OpBuilder &b, Location l, ValueRange a) {
               Value x = a[0], y = a[1];
-              Value i = linalg::IndexOp::create(b, l, axis), j = linalg::IndexOp::create(b, l, rank);
+              Value i = linalg::IndexOp::create(b, l, axis),
+                    j = linalg::IndexOp::create(b, l, rank);
               Value before, equal;
               if (isa<FloatType>(t)) {
                 before = arith::CmpFOp::create(
@@ -381,9 +381,10 @@ struct TopKToGeneric : OpRewritePattern<nn::TopKOp> {
                 equal = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, y, x);
               }
               Value earlier = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, j, i);
-              Value counts = arith::OrIOp::create(b, l, before,
-                                                  arith::AndIOp::create(b, l, equal, earlier));
-              Value total = arith::AddIOp::create(b, l, a[2], arith::ExtUIOp::create(b, l, i64, counts));
+              Value counts =
+                  arith::OrIOp::create(b, l, before, arith::AndIOp::create(b, l, equal, earlier));
+              Value total =
+                  arith::AddIOp::create(b, l, a[2], arith::ExtUIOp::create(b, l, i64, counts));
               linalg::YieldOp::create(b, l, total);
             })
             .getResult(0);
@@ -398,11 +399,13 @@ struct TopKToGeneric : OpRewritePattern<nn::TopKOp> {
         ArrayRef<AffineMap>{AffineMap::get(rank + 1, 0, other, context),
                             AffineMap::get(rank + 1, 0, other, context), outMap, outMap},
         iterators, [&](OpBuilder &b, Location l, ValueRange a) {
-          Value position = arith::IndexCastOp::create(b, l, i64, linalg::IndexOp::create(b, l, axis));
+          Value position =
+              arith::IndexCastOp::create(b, l, i64, linalg::IndexOp::create(b, l, axis));
           Value source = arith::IndexCastOp::create(b, l, i64, linalg::IndexOp::create(b, l, rank));
           Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, a[1], position);
-          linalg::YieldOp::create(b, l, ValueRange{arith::SelectOp::create(b, l, hit, a[0], a[2]),
-                                                   arith::SelectOp::create(b, l, hit, source, a[3])});
+          linalg::YieldOp::create(b, l,
+                                  ValueRange{arith::SelectOp::create(b, l, hit, a[0], a[2]),
+                                             arith::SelectOp::create(b, l, hit, source, a[3])});
         });
     rewriter.replaceOp(op, picked.getResults());
     return success();
@@ -420,22 +423,20 @@ struct HardmaxToGeneric : OpRewritePattern<nn::HardmaxOp> {
     SmallVector<int64_t> kept(type.getShape());
     kept[axis] = 1;
     index = reshapeTensor(rewriter, loc, index, RankedTensorType::get(kept, rewriter.getI64Type()));
-    rewriter.replaceOp(op, buildElementwise(
-                               rewriter, loc, type, index,
-                               [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                 Value here = arith::IndexCastOp::create(
-                                     b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axis));
-                                 Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
-                                                                   here, a[0]);
-                                 return arith::UIToFPOp::create(b, l, type.getElementType(), hit);
-                               }));
+    rewriter.replaceOp(
+        op, buildElementwise(
+                rewriter, loc, type, index, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                  Value here = arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                                          linalg::IndexOp::create(b, l, axis));
+                  Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, here, a[0]);
+                  return arith::UIToFPOp::create(b, l, type.getElementType(), hit);
+                }));
     return success();
   }
 };
 
 /// softmax / log_softmax along one axis, with the max subtracted for stability.
-template <typename OpTy, bool isLog>
-struct SoftmaxToGeneric : OpRewritePattern<OpTy> {
+template <typename OpTy, bool isLog> struct SoftmaxToGeneric : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -443,16 +444,15 @@ struct SoftmaxToGeneric : OpRewritePattern<OpTy> {
     auto type = cast<RankedTensorType>(x.getType());
     Type t = type.getElementType();
     int64_t axis = op.getAxis();
-    Value max = reduce(rewriter, loc, x, {axis}, true, extremeConstant(rewriter, loc, t, true),
-                       maxCombine);
+    Value max =
+        reduce(rewriter, loc, x, {axis}, true, extremeConstant(rewriter, loc, t, true), maxCombine);
     Value shifted = buildElementwise(rewriter, loc, type, {x, max},
                                      [](OpBuilder &b, Location l, ValueRange a) -> Value {
                                        return arith::SubFOp::create(b, l, a[0], a[1]);
                                      });
-    Value sum = reduce(rewriter, loc, shifted, {axis}, true, scalarConstant(rewriter, loc, t, 0),
-                       addCombine, [](OpBuilder &b, Location l, Value v) -> Value {
-                         return math::ExpOp::create(b, l, v);
-                       });
+    Value sum = reduce(
+        rewriter, loc, shifted, {axis}, true, scalarConstant(rewriter, loc, t, 0), addCombine,
+        [](OpBuilder &b, Location l, Value v) -> Value { return math::ExpOp::create(b, l, v); });
     Value result = buildElementwise(
         rewriter, loc, type, {shifted, sum}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
           if (isLog)
@@ -480,22 +480,21 @@ std::array<Value, 3> standardize(OpBuilder &b, Location loc, Value x, ArrayRef<i
   auto type = cast<RankedTensorType>(x.getType());
   Type t = type.getElementType();
   Value mu = mean(b, loc, x, axes);
-  Value centered = buildElementwise(b, loc, type, {x, mu},
-                                    [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                                      return arith::SubFOp::create(nb, l, a[0], a[1]);
-                                    });
-  Value sq = mapElements(b, loc, centered, [](OpBuilder &nb, Location l, Value v) {
-    return createMul(nb, l, v, v);
-  });
+  Value centered =
+      buildElementwise(b, loc, type, {x, mu}, [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        return arith::SubFOp::create(nb, l, a[0], a[1]);
+      });
+  Value sq = mapElements(b, loc, centered,
+                         [](OpBuilder &nb, Location l, Value v) { return createMul(nb, l, v, v); });
   Value var = mean(b, loc, sq, axes);
   Value inv = mapElements(b, loc, var, [&](OpBuilder &nb, Location l, Value v) -> Value {
     return math::RsqrtOp::create(
         nb, l, arith::AddFOp::create(nb, l, v, scalarConstant(nb, l, t, epsilon)));
   });
-  Value normalized = buildElementwise(b, loc, type, {centered, inv},
-                                      [](OpBuilder &nb, Location l, ValueRange a) {
-                                        return createMul(nb, l, a[0], a[1]);
-                                      });
+  Value normalized =
+      buildElementwise(b, loc, type, {centered, inv}, [](OpBuilder &nb, Location l, ValueRange a) {
+        return createMul(nb, l, a[0], a[1]);
+      });
   return {normalized, mu, inv};
 }
 
@@ -563,18 +562,17 @@ struct BatchNormToGeneric : OpRewritePattern<nn::BatchNormOp> {
     SmallVector<Value> inputs{op.getInput()};
     for (Value param : {op.getScale(), op.getBias(), op.getMean(), op.getVariance()})
       inputs.push_back(rank > 2 ? channelView(rewriter, loc, param, rank) : param);
-    rewriter.replaceOp(op, buildElementwise(
-                               rewriter, loc, type, inputs,
-                               [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                 Type t = a[0].getType();
-                                 Value inv = math::RsqrtOp::create(
-                                     b, l, arith::AddFOp::create(b, l, a[4],
-                                                                 scalarConstant(b, l, t, epsilon)));
-                                 Value centered = arith::SubFOp::create(b, l, a[0], a[3]);
-                                 Value scaled = arith::MulFOp::create(
-                                     b, l, centered, arith::MulFOp::create(b, l, a[1], inv));
-                                 return arith::AddFOp::create(b, l, scaled, a[2]);
-                               }));
+    rewriter.replaceOp(
+        op, buildElementwise(
+                rewriter, loc, type, inputs, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                  Type t = a[0].getType();
+                  Value inv = math::RsqrtOp::create(
+                      b, l, arith::AddFOp::create(b, l, a[4], scalarConstant(b, l, t, epsilon)));
+                  Value centered = arith::SubFOp::create(b, l, a[0], a[3]);
+                  Value scaled =
+                      arith::MulFOp::create(b, l, centered, arith::MulFOp::create(b, l, a[1], inv));
+                  return arith::AddFOp::create(b, l, scaled, a[2]);
+                }));
     return success();
   }
 };

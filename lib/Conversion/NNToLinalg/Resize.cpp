@@ -222,8 +222,8 @@ struct ResizeToGeneric : OpRewritePattern<nn::ResizeOp> {
     SmallVector<Value> indexTables, weightTables, outsideTables;
     for (const AxisTable &t : tables) {
       indexTables.push_back(constantTable(t.indices, rewriter.getIndexType()));
-      weightTables.push_back(constantTable(t.weights, isa<FloatType>(element) ? element
-                                                                              : rewriter.getF32Type()));
+      weightTables.push_back(
+          constantTable(t.weights, isa<FloatType>(element) ? element : rewriter.getF32Type()));
       std::vector<int64_t> outside(t.outside.begin(), t.outside.end());
       outsideTables.push_back(constantTable(outside, rewriter.getI1Type()));
     }
@@ -238,8 +238,8 @@ struct ResizeToGeneric : OpRewritePattern<nn::ResizeOp> {
           for (int64_t d = 0; d < rank; ++d)
             positions.push_back(linalg::IndexOp::create(b, l, d));
           auto entry = [&](int64_t d, int64_t k) {
-            Value base = arith::MulIOp::create(b, l, positions[d],
-                                               arith::ConstantIndexOp::create(b, l, tables[d].taps));
+            Value base = arith::MulIOp::create(
+                b, l, positions[d], arith::ConstantIndexOp::create(b, l, tables[d].taps));
             return arith::AddIOp::create(b, l, base, arith::ConstantIndexOp::create(b, l, k));
           };
           // Sum over every combination of taps of the product of the weights.
@@ -260,9 +260,8 @@ struct ResizeToGeneric : OpRewritePattern<nn::ResizeOp> {
             if (!sum)
               sum = value;
             else
-              sum = arith::AddFOp::create(b, l, sum,
-                                          weight ? arith::MulFOp::create(b, l, weight, value)
-                                                 : value);
+              sum = arith::AddFOp::create(
+                  b, l, sum, weight ? arith::MulFOp::create(b, l, weight, value) : value);
             int64_t d = rank - 1;
             while (d >= 0 && ++tap[d] == tables[d].taps)
               tap[d--] = 0;
@@ -275,8 +274,8 @@ struct ResizeToGeneric : OpRewritePattern<nn::ResizeOp> {
               Value o = tensor::ExtractOp::create(b, l, outsideTables[d], positions[d]);
               outside = outside ? arith::OrIOp::create(b, l, outside, o) : o;
             }
-            sum = arith::SelectOp::create(b, l, outside, scalarConstant(b, l, element, extrapolation),
-                                          sum);
+            sum = arith::SelectOp::create(b, l, outside,
+                                          scalarConstant(b, l, element, extrapolation), sum);
           }
           linalg::YieldOp::create(b, l, sum);
         });

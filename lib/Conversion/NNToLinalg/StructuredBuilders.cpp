@@ -29,16 +29,14 @@ Value lowering::buildElementwise(OpBuilder &b, Location loc, RankedTensorType re
     maps.push_back(broadcastMap(context, cast<RankedTensorType>(input.getType()).getShape(),
                                 resultType.getShape()));
   maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
-  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                       resultType.getElementType());
-  SmallVector<utils::IteratorType> iterators(resultType.getRank(),
-                                             utils::IteratorType::parallel);
-  auto generic = linalg::GenericOp::create(
-      b, loc, resultType, inputs, init, maps, iterators,
-      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        Value result = body(nested, nestedLoc, args.drop_back());
-        linalg::YieldOp::create(nested, nestedLoc, result);
-      });
+  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(), resultType.getElementType());
+  SmallVector<utils::IteratorType> iterators(resultType.getRank(), utils::IteratorType::parallel);
+  auto generic =
+      linalg::GenericOp::create(b, loc, resultType, inputs, init, maps, iterators,
+                                [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+                                  Value result = body(nested, nestedLoc, args.drop_back());
+                                  linalg::YieldOp::create(nested, nestedLoc, result);
+                                });
   return generic.getResult(0);
 }
 
@@ -75,8 +73,7 @@ Value lowering::reshapeTensor(OpBuilder &b, Location loc, Value value, RankedTen
 Value lowering::scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, value));
-  return arith::ConstantOp::create(b, loc,
-                                   b.getIntegerAttr(type, static_cast<int64_t>(value)));
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
 }
 
 Value lowering::extremeConstant(OpBuilder &b, Location loc, Type type, bool lowest) {
@@ -85,9 +82,9 @@ Value lowering::extremeConstant(OpBuilder &b, Location loc, Type type, bool lowe
         b, loc, b.getFloatAttr(floatType, APFloat::getInf(floatType.getFloatSemantics(), lowest)));
   unsigned width = type.getIntOrFloatBitWidth();
   bool isUnsigned = type.isUnsignedInteger() || width == 1;
-  APInt value = isUnsigned ? (lowest ? APInt::getMinValue(width) : APInt::getMaxValue(width))
-                           : (lowest ? APInt::getSignedMinValue(width)
-                                     : APInt::getSignedMaxValue(width));
+  APInt value = isUnsigned
+                    ? (lowest ? APInt::getMinValue(width) : APInt::getMaxValue(width))
+                    : (lowest ? APInt::getSignedMinValue(width) : APInt::getSignedMaxValue(width));
   return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, value));
 }
 

@@ -26,8 +26,8 @@ AffineMap broadcastMap(MLIRContext *context, ArrayRef<int64_t> operandShape,
 
 /// A linalg.generic computing `resultType` elementwise from `inputs`, each
 /// broadcast to the result shape; `body` maps the scalar inputs to the result.
-Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
-                       ValueRange inputs, ScalarBodyFn body);
+Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
+                       ScalarBodyFn body);
 
 /// `value` reshaped to `type` (same element count) with collapse/expand_shape.
 Value reshapeTensor(OpBuilder &b, Location loc, Value value, RankedTensorType type);

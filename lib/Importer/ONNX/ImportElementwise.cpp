@@ -10,8 +10,7 @@ using namespace mlir::nnc::onnx_import;
 
 namespace {
 /// Ops that map 1:1 to an nn op with the same operands and no attributes.
-template <typename OpTy>
-LogicalResult importDirect(NodeImporter &node) {
+template <typename OpTy> LogicalResult importDirect(NodeImporter &node) {
   SmallVector<Value> operands;
   for (int i = 0; i < node.node.input_size(); ++i) {
     auto v = node.requiredInput(i);
@@ -40,8 +39,7 @@ LogicalResult importWithFloatAttrs(NodeImporter &node,
 }
 
 /// Max, Min, Sum: a left fold of the binary op over all inputs.
-template <typename OpTy>
-FailureOr<Value> foldVariadic(NodeImporter &node) {
+template <typename OpTy> FailureOr<Value> foldVariadic(NodeImporter &node) {
   auto acc = node.requiredInput(0);
   if (failed(acc))
     return failure();
@@ -58,8 +56,7 @@ FailureOr<Value> foldVariadic(NodeImporter &node) {
   return result;
 }
 
-template <typename OpTy>
-LogicalResult importVariadic(NodeImporter &node) {
+template <typename OpTy> LogicalResult importVariadic(NodeImporter &node) {
   auto result = foldVariadic<OpTy>(node);
   if (failed(result))
     return failure();
@@ -174,9 +171,9 @@ LogicalResult importDropout(NodeImporter &node) {
   }
   node.setResult(0, *input);
   if (node.hasOutput(1))
-    node.setResult(1, node.splatConstant(RankedTensorType::get(node.inputType(0).getShape(),
-                                                               node.builder.getI1Type()),
-                                         1));
+    node.setResult(
+        1, node.splatConstant(
+               RankedTensorType::get(node.inputType(0).getShape(), node.builder.getI1Type()), 1));
   return success();
 }
 

@@ -13,8 +13,7 @@ struct Window {
 };
 
 /// Reads kernel/strides/dilations/pads/auto_pad for `spatial` dims of `input`.
-FailureOr<Window> readWindow(NodeImporter &node, RankedTensorType input,
-                             ArrayRef<int64_t> kernel) {
+FailureOr<Window> readWindow(NodeImporter &node, RankedTensorType input, ArrayRef<int64_t> kernel) {
   int64_t spatial = kernel.size();
   Window w;
   w.kernel.assign(kernel.begin(), kernel.end());
@@ -44,8 +43,8 @@ FailureOr<Window> readWindow(NodeImporter &node, RankedTensorType input,
   for (int64_t i = 0; i < spatial; ++i) {
     int64_t in = input.getDimSize(i + 2), stride = std::max<int64_t>(w.strides[i], 1);
     int64_t out = (in + stride - 1) / stride;
-    int64_t total = std::max<int64_t>(
-        0, (out - 1) * stride + (w.kernel[i] - 1) * w.dilations[i] + 1 - in);
+    int64_t total =
+        std::max<int64_t>(0, (out - 1) * stride + (w.kernel[i] - 1) * w.dilations[i] + 1 - in);
     int64_t small = total / 2, large = total - small;
     w.pads[i] = autoPad == "SAME_UPPER" ? small : large;
     w.pads[i + spatial] = autoPad == "SAME_UPPER" ? large : small;
@@ -74,8 +73,8 @@ LogicalResult importConv(NodeImporter &node) {
     return failure();
   auto inType = node.inputType(0), wType = node.inputType(1);
   if (wType.getRank() < 3 || inType.getRank() < 3)
-    return node.error() << "expected input and weight of rank >= 3 (got rank "
-                        << inType.getRank() << " and " << wType.getRank() << ")";
+    return node.error() << "expected input and weight of rank >= 3 (got rank " << inType.getRank()
+                        << " and " << wType.getRank() << ")";
   auto window = readWindow(node, inType, kernelShape(node, wType));
   if (failed(window))
     return failure();
@@ -252,8 +251,8 @@ LogicalResult importPool(NodeImporter &node, bool isMax) {
   if (kernel.empty())
     return node.error() << "missing required attribute 'kernel_shape'";
   if (inType.getRank() != (int64_t)kernel.size() + 2)
-    return node.error() << "expected input rank " << kernel.size() + 2 << " for a "
-                        << kernel.size() << "-d kernel (got " << inType.getRank() << ")";
+    return node.error() << "expected input rank " << kernel.size() + 2 << " for a " << kernel.size()
+                        << "-d kernel (got " << inType.getRank() << ")";
   auto window = readWindow(node, inType, kernel);
   if (failed(window))
     return failure();
@@ -269,14 +268,13 @@ LogicalResult importPool(NodeImporter &node, bool isMax) {
       return failure();
     return node.setResults(*results);
   }
-  attrs.push_back(node.namedAttr("count_include_pad",
-                                 b.getBoolAttr(node.getInt("count_include_pad", 0))));
+  attrs.push_back(
+      node.namedAttr("count_include_pad", b.getBoolAttr(node.getInt("count_include_pad", 0))));
   return node.setSingleResult(node.create1<nn::AvgPoolOp>({*input}, attrs));
 }
 
 /// GlobalAveragePool / GlobalMaxPool are reductions over the spatial dims.
-template <typename ReduceOp>
-LogicalResult importGlobalPool(NodeImporter &node) {
+template <typename ReduceOp> LogicalResult importGlobalPool(NodeImporter &node) {
   auto input = node.requiredInput(0);
   if (failed(input))
     return failure();
@@ -311,9 +309,8 @@ LogicalResult importBatchNormTraining(NodeImporter &node, ArrayRef<Value> in, fl
   for (int64_t d = 2; d < inType.getRank(); ++d)
     axes.push_back(d);
   auto reduceAttrs = [&](bool keep) {
-    return SmallVector<NamedAttribute>{
-        node.namedAttr("axes", b.getDenseI64ArrayAttr(axes)),
-        node.namedAttr("keepdims", b.getBoolAttr(keep))};
+    return SmallVector<NamedAttribute>{node.namedAttr("axes", b.getDenseI64ArrayAttr(axes)),
+                                       node.namedAttr("keepdims", b.getBoolAttr(keep))};
   };
   auto meanKeep = node.create1<nn::ReduceMeanOp>({in[0]}, reduceAttrs(true));
   if (failed(meanKeep))
@@ -328,9 +325,8 @@ LogicalResult importBatchNormTraining(NodeImporter &node, ArrayRef<Value> in, fl
   auto var = node.create1<nn::ReduceMeanOp>({*squared}, reduceAttrs(false));
   if (failed(mean) || failed(var))
     return failure();
-  auto y = node.create1<nn::BatchNormOp>(
-      {in[0], in[1], in[2], *mean, *var},
-      {node.namedAttr("epsilon", b.getF32FloatAttr(epsilon))});
+  auto y = node.create1<nn::BatchNormOp>({in[0], in[1], in[2], *mean, *var},
+                                         {node.namedAttr("epsilon", b.getF32FloatAttr(epsilon))});
   if (failed(y))
     return failure();
   node.setResult(0, *y);
@@ -406,8 +402,8 @@ LogicalResult importMeanVarianceNorm(NodeImporter &node) {
   if (failed(input))
     return failure();
   int64_t rank = node.inputType(0).getRank();
-  SmallVector<int64_t> axes = node.hasAttr("axes") ? node.getInts("axes")
-                                                   : SmallVector<int64_t>{0, 2, 3};
+  SmallVector<int64_t> axes =
+      node.hasAttr("axes") ? node.getInts("axes") : SmallVector<int64_t>{0, 2, 3};
   if (failed(node.normalizeAxes(axes, rank)))
     return failure();
   llvm::sort(axes);
@@ -417,8 +413,7 @@ LogicalResult importMeanVarianceNorm(NodeImporter &node) {
 
 /// Softmax, LogSoftmax, Hardmax. Before opset 13 they work on the input
 /// flattened to 2-D at `axis` (default 1); from 13 on one axis (default -1).
-template <typename OpTy>
-LogicalResult importSoftmaxLike(NodeImporter &node) {
+template <typename OpTy> LogicalResult importSoftmaxLike(NodeImporter &node) {
   auto input = node.requiredInput(0);
   if (failed(input))
     return failure();

@@ -99,12 +99,11 @@ LogicalResult importRecurrent(NodeImporter &node, Cell cell) {
   SmallVector<float> alpha = node.getFloats("activation_alpha");
   SmallVector<float> beta = node.getFloats("activation_beta");
 
-  SmallVector<NamedAttribute> attrs{
-      node.namedAttr("hidden_size", b.getI64IntegerAttr(hidden)),
-      node.namedAttr("direction", b.getStringAttr(direction)),
-      node.namedAttr("activations", b.getArrayAttr(activationAttrs)),
-      node.namedAttr("activation_alpha", b.getF32ArrayAttr(alpha)),
-      node.namedAttr("activation_beta", b.getF32ArrayAttr(beta))};
+  SmallVector<NamedAttribute> attrs{node.namedAttr("hidden_size", b.getI64IntegerAttr(hidden)),
+                                    node.namedAttr("direction", b.getStringAttr(direction)),
+                                    node.namedAttr("activations", b.getArrayAttr(activationAttrs)),
+                                    node.namedAttr("activation_alpha", b.getF32ArrayAttr(alpha)),
+                                    node.namedAttr("activation_beta", b.getF32ArrayAttr(beta))};
   if (node.hasAttr("clip"))
     attrs.push_back(node.namedAttr("clip", b.getF32FloatAttr(node.getFloat("clip", 0))));
   FailureOr<SmallVector<Value>> results;

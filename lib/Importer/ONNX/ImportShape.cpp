@@ -180,7 +180,7 @@ LogicalResult importConcat(NodeImporter &node) {
   if (failed(axis))
     return failure();
   return node.setSingleResult(node.create1<nn::ConcatOp>(
-                             inputs, {node.namedAttr("axis", node.builder.getI64IntegerAttr(*axis))}));
+      inputs, {node.namedAttr("axis", node.builder.getI64IntegerAttr(*axis))}));
 }
 
 LogicalResult importSplit(NodeImporter &node) {
@@ -201,8 +201,7 @@ LogicalResult importSplit(NodeImporter &node) {
       return failure();
     sizes = *given;
   } else {
-    int64_t parts = node.hasAttr("num_outputs") ? node.getInt("num_outputs", 1)
-                                                : node.numOutputs();
+    int64_t parts = node.hasAttr("num_outputs") ? node.getInt("num_outputs", 1) : node.numOutputs();
     if (parts < 1)
       return node.error() << "expected a positive number of outputs";
     // Opset 18: ceil-sized chunks with a smaller last one; before, even split.
@@ -213,12 +212,12 @@ LogicalResult importSplit(NodeImporter &node) {
       sizes.push_back(std::max<int64_t>(0, std::min(chunk, left)));
   }
   if ((int64_t)sizes.size() != node.numOutputs())
-    return node.error() << "expected " << node.numOutputs() << " split sizes (got "
-                        << sizes.size() << ")";
+    return node.error() << "expected " << node.numOutputs() << " split sizes (got " << sizes.size()
+                        << ")";
   OpBuilder &b = node.builder;
-  auto results = node.create<nn::SplitOp>(
-      {*input}, {node.namedAttr("axis", b.getI64IntegerAttr(*axis)),
-                 node.namedAttr("sizes", b.getDenseI64ArrayAttr(sizes))});
+  auto results =
+      node.create<nn::SplitOp>({*input}, {node.namedAttr("axis", b.getI64IntegerAttr(*axis)),
+                                          node.namedAttr("sizes", b.getDenseI64ArrayAttr(sizes))});
   if (failed(results))
     return failure();
   return node.setResults(*results);
@@ -258,8 +257,7 @@ LogicalResult importSlice(NodeImporter &node) {
     axes = llvm::to_vector(llvm::seq<int64_t>(0, starts.size()));
   if (steps.empty())
     steps.assign(starts.size(), 1);
-  if (ends.size() != starts.size() || axes.size() != starts.size() ||
-      steps.size() != starts.size())
+  if (ends.size() != starts.size() || axes.size() != starts.size() || steps.size() != starts.size())
     return node.error() << "expected starts, ends, axes and steps of the same length";
   SmallVector<int64_t> allStarts(rank, 0), allEnds(type.getShape()), allSteps(rank, 1);
   SmallVector<bool> seen(rank, false);
@@ -295,21 +293,20 @@ LogicalResult importSlice(NodeImporter &node) {
   }
   OpBuilder &b = node.builder;
   return node.setSingleResult(node.create1<nn::SliceOp>(
-                             {*input}, {node.namedAttr("starts", b.getDenseI64ArrayAttr(allStarts)),
-                                        node.namedAttr("ends", b.getDenseI64ArrayAttr(allEnds)),
-                                        node.namedAttr("steps", b.getDenseI64ArrayAttr(allSteps))}));
+      {*input}, {node.namedAttr("starts", b.getDenseI64ArrayAttr(allStarts)),
+                 node.namedAttr("ends", b.getDenseI64ArrayAttr(allEnds)),
+                 node.namedAttr("steps", b.getDenseI64ArrayAttr(allSteps))}));
 }
 
-template <typename OpTy>
-LogicalResult importGatherLike(NodeImporter &node) {
+template <typename OpTy> LogicalResult importGatherLike(NodeImporter &node) {
   auto input = node.requiredInput(0), indices = node.requiredInput(1);
   if (failed(input) || failed(indices))
     return failure();
   auto axis = node.normalizeAxis(node.getInt("axis", 0), node.inputType(0).getRank());
   if (failed(axis))
     return failure();
-  return node.setSingleResult(node.create1<OpTy>({*input, *indices},
-                                            {node.namedAttr("axis", node.builder.getI64IntegerAttr(*axis))}));
+  return node.setSingleResult(node.create1<OpTy>(
+      {*input, *indices}, {node.namedAttr("axis", node.builder.getI64IntegerAttr(*axis))}));
 }
 
 LogicalResult importShape(NodeImporter &node) {
@@ -329,8 +326,8 @@ LogicalResult importShape(NodeImporter &node) {
 LogicalResult importSize(NodeImporter &node) {
   if (!node.hasInput(0))
     return node.error() << "expected input #0 to be given";
-  node.setResult(0, node.scalarConstant(node.builder.getI64Type(),
-                                        node.inputType(0).getNumElements()));
+  node.setResult(
+      0, node.scalarConstant(node.builder.getI64Type(), node.inputType(0).getNumElements()));
   return success();
 }
 
@@ -344,7 +341,7 @@ LogicalResult importExpand(NodeImporter &node) {
   if (failed(result))
     return node.error() << "cannot broadcast the input to the requested shape";
   return node.setSingleResult(node.create1<nn::ExpandOp>(
-                             {*input}, {}, {RankedTensorType::get(*result, type.getElementType())}));
+      {*input}, {}, {RankedTensorType::get(*result, type.getElementType())}));
 }
 
 LogicalResult importTile(NodeImporter &node) {
@@ -353,7 +350,7 @@ LogicalResult importTile(NodeImporter &node) {
   if (failed(input) || failed(repeats))
     return failure();
   return node.setSingleResult(node.create1<nn::TileOp>(
-                             {*input}, {node.namedAttr("repeats", node.builder.getDenseI64ArrayAttr(*repeats))}));
+      {*input}, {node.namedAttr("repeats", node.builder.getDenseI64ArrayAttr(*repeats))}));
 }
 
 LogicalResult importPad(NodeImporter &node) {
@@ -406,8 +403,8 @@ LogicalResult importPad(NodeImporter &node) {
     return node.error() << "expected " << 2 * rank << " pads (got " << pads.size() << ")";
   OpBuilder &b = node.builder;
   return node.setSingleResult(node.create1<nn::PadOp>(
-                             {*input, value}, {node.namedAttr("pads", b.getDenseI64ArrayAttr(pads)),
-                                               node.namedAttr("mode", b.getStringAttr(mode))}));
+      {*input, value}, {node.namedAttr("pads", b.getDenseI64ArrayAttr(pads)),
+                        node.namedAttr("mode", b.getStringAttr(mode))}));
 }
 
 LogicalResult importConstant(NodeImporter &node) {
@@ -431,20 +428,19 @@ LogicalResult importConstant(NodeImporter &node) {
   }
   if (const auto *a = node.attr("value_floats")) {
     SmallVector<float> v(a->floats().begin(), a->floats().end());
-    node.setResult(0, node.constant(DenseElementsAttr::get(
-                          RankedTensorType::get({(int64_t)v.size()}, b.getF32Type()),
-                          ArrayRef<float>(v))));
+    node.setResult(
+        0, node.constant(DenseElementsAttr::get(
+               RankedTensorType::get({(int64_t)v.size()}, b.getF32Type()), ArrayRef<float>(v))));
     return success();
   }
   if (const auto *a = node.attr("value_ints")) {
     SmallVector<int64_t> v(a->ints().begin(), a->ints().end());
-    node.setResult(0, node.constant(DenseElementsAttr::get(
-                          RankedTensorType::get({(int64_t)v.size()}, b.getI64Type()),
-                          ArrayRef<int64_t>(v))));
+    node.setResult(
+        0, node.constant(DenseElementsAttr::get(
+               RankedTensorType::get({(int64_t)v.size()}, b.getI64Type()), ArrayRef<int64_t>(v))));
     return success();
   }
-  if (node.hasAttr("sparse_value") || node.hasAttr("value_string") ||
-      node.hasAttr("value_strings"))
+  if (node.hasAttr("sparse_value") || node.hasAttr("value_string") || node.hasAttr("value_strings"))
     return node.unsupported("Constant with a sparse or string value");
   return node.error() << "Constant has no value attribute";
 }
@@ -468,7 +464,8 @@ LogicalResult importConstantOfShape(NodeImporter &node) {
     node.setResult(0, node.constant(DenseElementsAttr::get(type, *dense.value_begin<Attribute>())));
     return success();
   }
-  node.setResult(0, node.splatConstant(RankedTensorType::get(*shape, node.builder.getF32Type()), 0));
+  node.setResult(0,
+                 node.splatConstant(RankedTensorType::get(*shape, node.builder.getF32Type()), 0));
   return success();
 }
 
@@ -495,8 +492,8 @@ LogicalResult importRange(NodeImporter &node) {
       // ONNX accumulates start + i * delta in the element type.
       values.push_back(FloatAttr::get(f, s + i * d));
     } else {
-      values.push_back(IntegerAttr::get(element, static_cast<int64_t>(s) +
-                                                     i * static_cast<int64_t>(d)));
+      values.push_back(
+          IntegerAttr::get(element, static_cast<int64_t>(s) + i * static_cast<int64_t>(d)));
     }
   }
   node.setResult(0, node.constant(DenseElementsAttr::get(type, values)));
@@ -532,7 +529,8 @@ LogicalResult importOneHot(NodeImporter &node) {
   // Float indices are truncated, as ONNX specifies.
   if (isa<FloatType>(node.inputType(0).getElementType())) {
     auto cast = node.create1<nn::CastOp>(
-        {idx}, {}, {RankedTensorType::get(node.inputType(0).getShape(), node.builder.getI64Type())});
+        {idx}, {},
+        {RankedTensorType::get(node.inputType(0).getShape(), node.builder.getI64Type())});
     if (failed(cast))
       return failure();
     idx = *cast;
@@ -542,8 +540,9 @@ LogicalResult importOneHot(NodeImporter &node) {
     return failure();
   OpBuilder &b = node.builder;
   return node.setSingleResult(node.create1<nn::OneHotOp>(
-      {idx, *values}, {node.namedAttr("depth", b.getI64IntegerAttr(static_cast<int64_t>(depth->front()))),
-                       node.namedAttr("axis", b.getI64IntegerAttr(*axis))}));
+      {idx, *values},
+      {node.namedAttr("depth", b.getI64IntegerAttr(static_cast<int64_t>(depth->front()))),
+       node.namedAttr("axis", b.getI64IntegerAttr(*axis))}));
 }
 
 /// EyeLike's output depends only on static shapes: a constant.
@@ -583,8 +582,8 @@ FailureOr<Value> int64Indices(NodeImporter &node, int i) {
   auto type = node.inputType(i);
   if (type.getElementType().isInteger(64))
     return *indices;
-  return node.create1<nn::CastOp>({*indices}, {},
-                                  {RankedTensorType::get(type.getShape(), node.builder.getI64Type())});
+  return node.create1<nn::CastOp>(
+      {*indices}, {}, {RankedTensorType::get(type.getShape(), node.builder.getI64Type())});
 }
 
 LogicalResult importGatherND(NodeImporter &node) {
@@ -593,8 +592,8 @@ LogicalResult importGatherND(NodeImporter &node) {
   if (failed(input) || failed(indices))
     return failure();
   return node.setSingleResult(node.create1<nn::GatherNDOp>(
-      {*input, *indices},
-      {node.namedAttr("batch_dims", node.builder.getI64IntegerAttr(node.getInt("batch_dims", 0)))}));
+      {*input, *indices}, {node.namedAttr("batch_dims", node.builder.getI64IntegerAttr(
+                                                            node.getInt("batch_dims", 0)))}));
 }
 
 LogicalResult importScatterElements(NodeImporter &node) {
@@ -719,8 +718,7 @@ LogicalResult importEinsum(NodeImporter &node) {
 
 /// Reductions. `axesInputSince` is the opset from which axes come as input #1
 /// (13 for ReduceSum, 18 for the others).
-template <typename OpTy>
-LogicalResult importReduce(NodeImporter &node, int64_t axesInputSince) {
+template <typename OpTy> LogicalResult importReduce(NodeImporter &node, int64_t axesInputSince) {
   auto input = node.requiredInput(0);
   if (failed(input))
     return failure();
@@ -738,12 +736,11 @@ LogicalResult importReduce(NodeImporter &node, int64_t axesInputSince) {
   }
   OpBuilder &b = node.builder;
   return node.setSingleResult(node.create1<OpTy>(
-                             {*input}, {node.namedAttr("axes", b.getDenseI64ArrayAttr(*axes)),
-                                        node.namedAttr("keepdims", b.getBoolAttr(node.getInt("keepdims", 1)))}));
+      {*input}, {node.namedAttr("axes", b.getDenseI64ArrayAttr(*axes)),
+                 node.namedAttr("keepdims", b.getBoolAttr(node.getInt("keepdims", 1)))}));
 }
 
-template <typename OpTy>
-LogicalResult importArgReduce(NodeImporter &node) {
+template <typename OpTy> LogicalResult importArgReduce(NodeImporter &node) {
   auto input = node.requiredInput(0);
   if (failed(input))
     return failure();
@@ -752,10 +749,10 @@ LogicalResult importArgReduce(NodeImporter &node) {
     return failure();
   OpBuilder &b = node.builder;
   return node.setSingleResult(node.create1<OpTy>(
-                             {*input}, {node.namedAttr("axis", b.getI64IntegerAttr(*axis)),
-                                        node.namedAttr("keepdims", b.getBoolAttr(node.getInt("keepdims", 1))),
-                                        node.namedAttr("select_last_index",
-                                                       b.getBoolAttr(node.getInt("select_last_index", 0)))}));
+      {*input},
+      {node.namedAttr("axis", b.getI64IntegerAttr(*axis)),
+       node.namedAttr("keepdims", b.getBoolAttr(node.getInt("keepdims", 1))),
+       node.namedAttr("select_last_index", b.getBoolAttr(node.getInt("select_last_index", 0)))}));
 }
 
 /// Resize (opset 10: X, scales; 11+: X, roi, scales, sizes; 18+: axes,
@@ -846,9 +843,9 @@ LogicalResult importResize(NodeImporter &node) {
     }
   }
   std::string mode = node.getString("mode", "nearest");
-  std::string transform = node.getString(
-      "coordinate_transformation_mode",
-      isUpsample || node.opset < 11 ? "asymmetric" : "half_pixel");
+  std::string transform =
+      node.getString("coordinate_transformation_mode",
+                     isUpsample || node.opset < 11 ? "asymmetric" : "half_pixel");
   if (node.opset < 11 && mode == "linear" && !isUpsample)
     transform = "asymmetric";
   if (mode == "bilinear" || mode == "trilinear")
@@ -870,7 +867,7 @@ LogicalResult importResize(NodeImporter &node) {
                      b.getF32FloatAttr(node.getFloat("extrapolation_value", 0.0f))),
       node.namedAttr("antialias", b.getBoolAttr(node.getInt("antialias", 0)))};
   return node.setSingleResult(node.create1<nn::ResizeOp>(
-                             {*input}, attrs, {RankedTensorType::get(outShape, type.getElementType())}));
+      {*input}, attrs, {RankedTensorType::get(outShape, type.getElementType())}));
 }
 
 LogicalResult importDepthToSpace(NodeImporter &node) {
@@ -880,8 +877,8 @@ LogicalResult importDepthToSpace(NodeImporter &node) {
     return failure();
   OpBuilder &b = node.builder;
   return node.setSingleResult(node.create1<nn::DepthToSpaceOp>(
-                             {*input}, {node.namedAttr("blocksize", b.getI64IntegerAttr(*blocksize)),
-                                        node.namedAttr("mode", b.getStringAttr(node.getString("mode", "DCR")))}));
+      {*input}, {node.namedAttr("blocksize", b.getI64IntegerAttr(*blocksize)),
+                 node.namedAttr("mode", b.getStringAttr(node.getString("mode", "DCR")))}));
 }
 
 LogicalResult importSpaceToDepth(NodeImporter &node) {

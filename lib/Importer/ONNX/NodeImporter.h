@@ -155,9 +155,8 @@ void registerRecurrentRules(ImportRuleTable &table);
 //===----------------------------------------------------------------------===//
 
 template <typename OpTy>
-FailureOr<SmallVector<Value>> NodeImporter::create(ValueRange operands,
-                                                   ArrayRef<NamedAttribute> attrs,
-                                                   TypeRange resultTypes) {
+FailureOr<SmallVector<Value>>
+NodeImporter::create(ValueRange operands, ArrayRef<NamedAttribute> attrs, TypeRange resultTypes) {
   MLIRContext *context = builder.getContext();
   OperationState state(loc, OpTy::getOperationName());
   state.addOperands(operands);
@@ -175,8 +174,7 @@ FailureOr<SmallVector<Value>> NodeImporter::create(ValueRange operands,
       return failure();
     SmallVector<Type> inferred;
     if (failed(OpTy::inferReturnTypes(context, loc, state.operands, dict,
-                                      OpaqueProperties(&properties), state.regions,
-                                      inferred)))
+                                      OpaqueProperties(&properties), state.regions, inferred)))
       return failure();
     state.addTypes(inferred);
   }

@@ -22,8 +22,8 @@
 #include <onnx/defs/parser.h>
 #include <onnx/defs/schema.h>
 
-#include <queue>
 #include <fstream>
+#include <queue>
 
 using namespace mlir;
 using namespace mlir::nnc;
@@ -93,9 +93,7 @@ NodeImporter::NodeImporter(GraphImporter &graph, const onnx::NodeProto &node, Lo
                            int64_t opset)
     : node(node), opset(opset), loc(loc), builder(graph.builder), graph(graph) {}
 
-bool NodeImporter::hasInput(int i) const {
-  return i < node.input_size() && !node.input(i).empty();
-}
+bool NodeImporter::hasInput(int i) const { return i < node.input_size() && !node.input(i).empty(); }
 
 Value NodeImporter::input(int i) const {
   return hasInput(i) ? graph.lookup(node.input(i)) : Value();
@@ -231,8 +229,8 @@ LogicalResult NodeImporter::unsupported(const Twine &what) {
 
 FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank, StringRef name) {
   if (axis < -rank || axis >= rank)
-    return error() << "expected " << name << " (" << axis << ") to be in [" << -rank << ", "
-                   << rank << ")";
+    return error() << "expected " << name << " (" << axis << ") to be in [" << -rank << ", " << rank
+                   << ")";
   return axis < 0 ? axis + rank : axis;
 }
 
@@ -289,8 +287,8 @@ Value NodeImporter::scalarConstant(Type elementType, double value) {
 }
 
 FailureOr<Value> NodeImporter::reshape(Value value, ArrayRef<int64_t> shape) {
-  auto type = RankedTensorType::get(shape, cast<RankedTensorType>(value.getType())
-                                               .getElementType());
+  auto type =
+      RankedTensorType::get(shape, cast<RankedTensorType>(value.getType()).getElementType());
   return create1<nn::ReshapeOp>({value}, {}, {type});
 }
 
@@ -352,8 +350,8 @@ FailureOr<RankedTensorType> GraphImporter::inputType(const onnx::ValueInfoProto 
   }
   if (!tensor.has_shape())
     return emitError(fileLoc) << "graph input '" << info.name()
-                              << "' has no shape; give one with --input-shape "
-                              << info.name() << "=D0xD1x...";
+                              << "' has no shape; give one with --input-shape " << info.name()
+                              << "=D0xD1x...";
   SmallVector<int64_t> shape;
   std::string dims;
   bool dynamic = false;
@@ -369,9 +367,9 @@ FailureOr<RankedTensorType> GraphImporter::inputType(const onnx::ValueInfoProto 
     }
   }
   if (dynamic)
-    return emitError(fileLoc) << "graph input '" << info.name() << "' has dynamic dims ("
-                              << dims << "); make them static with --input-shape "
-                              << info.name() << "=D0xD1x...";
+    return emitError(fileLoc) << "graph input '" << info.name() << "' has dynamic dims (" << dims
+                              << "); make them static with --input-shape " << info.name()
+                              << "=D0xD1x...";
   return RankedTensorType::get(shape, element);
 }
 
@@ -444,8 +442,8 @@ LogicalResult GraphImporter::importNodes(const onnx::GraphProto &graph) {
     for (size_t i = 0; i < n; ++i)
       if (pending[i] != 0)
         return emitError(fileLoc) << "the graph has a cycle through node '"
-                                  << nodeName(graph.node(i), i) << "' ('"
-                                  << graph.node(i).op_type() << "')";
+                                  << nodeName(graph.node(i), i) << "' ('" << graph.node(i).op_type()
+                                  << "')";
   return success();
 }
 
@@ -465,9 +463,9 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node, size_t inde
     const auto *atModel = onnx::OpSchemaRegistry::Schema(node.op_type(), opset);
     const auto *atMin = onnx::OpSchemaRegistry::Schema(node.op_type(), kMinSupportedOpset);
     if (!atModel || !atMin || atModel->SinceVersion() != atMin->SinceVersion())
-      return emitError(loc) << "unsupported opset " << opset << " for ONNX op '"
-                            << node.op_type() << "': nnc imports ops as defined from opset "
-                            << kMinSupportedOpset << " on";
+      return emitError(loc) << "unsupported opset " << opset << " for ONNX op '" << node.op_type()
+                            << "': nnc imports ops as defined from opset " << kMinSupportedOpset
+                            << " on";
   }
   auto rule = rules.find(node.op_type());
   if (rule == rules.end())
@@ -524,8 +522,8 @@ LogicalResult GraphImporter::importMainGraph(const onnx::GraphProto &graph, func
       if (!stream || !tensor.ParseFromIstream(&stream))
         return emitError(fileLoc) << "cannot read TensorProto file '" << file->second
                                   << "' bound to input '" << input.name() << "'";
-      auto value = convertTensor(context, tensor,
-                                 llvm::sys::path::parent_path(file->second), fileLoc);
+      auto value =
+          convertTensor(context, tensor, llvm::sys::path::parent_path(file->second), fileLoc);
       if (failed(value))
         return failure();
       Location loc = NameLoc::get(builder.getStringAttr(input.name()), fileLoc);
@@ -672,8 +670,8 @@ static LogicalResult parseModel(StringRef path, Location fileLoc, onnx::ModelPro
     }
     return success();
   }
-  google::protobuf::io::CodedInputStream stream(
-      reinterpret_cast<const uint8_t *>(bytes.data()), static_cast<int>(bytes.size()));
+  google::protobuf::io::CodedInputStream stream(reinterpret_cast<const uint8_t *>(bytes.data()),
+                                                static_cast<int>(bytes.size()));
   stream.SetTotalBytesLimit(INT_MAX);
   if (!model.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage())
     return emitError(fileLoc) << "cannot parse the file as an ONNX model protobuf "
@@ -699,12 +697,10 @@ OwningOpRef<ModuleOp> mlir::nnc::importONNXModelFile(MLIRContext *context, Strin
     if (entry.domain().empty() || entry.domain() == "ai.onnx")
       opset = entry.version();
   if (opset < 0)
-    return emitError(fileLoc) << "the model imports no default-domain (ai.onnx) opset",
-           nullptr;
+    return emitError(fileLoc) << "the model imports no default-domain (ai.onnx) opset", nullptr;
   if (opset < 1 || opset > kMaxSupportedOpset)
     return emitError(fileLoc) << "unsupported opset " << opset << " of domain ai.onnx (nnc "
-                              << "supports " << kMinSupportedOpset << " to "
-                              << kMaxSupportedOpset
+                              << "supports " << kMinSupportedOpset << " to " << kMaxSupportedOpset
                               << ", and older opsets for ops unchanged since)",
            nullptr;
 

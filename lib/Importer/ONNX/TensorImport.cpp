@@ -87,22 +87,19 @@ Type mlir::nnc::onnx_import::convertElementType(MLIRContext *context, int32_t on
 
 std::string mlir::nnc::onnx_import::onnxTypeName(int32_t onnxType) {
   if (onnx::TensorProto::DataType_IsValid(onnxType))
-    return onnx::TensorProto::DataType_Name(
-        static_cast<onnx::TensorProto::DataType>(onnxType));
+    return onnx::TensorProto::DataType_Name(static_cast<onnx::TensorProto::DataType>(onnxType));
   // Types newer than the onnx.proto Debian's libonnx was built from.
-  static const char *const newer[] = {"FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2",
-                                      "FLOAT8E5M2FNUZ", "UINT4", "INT4", "FLOAT4E2M1",
-                                      "FLOAT8E8M0", "UINT2", "INT2", "FLOAT6E2M3",
-                                      "FLOAT6E3M2"};
+  static const char *const newer[] = {
+      "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4",      "INT4",
+      "FLOAT4E2M1",   "FLOAT8E8M0",     "UINT2",      "INT2",           "FLOAT6E2M3", "FLOAT6E3M2"};
   if (onnxType >= 17 && onnxType < 17 + static_cast<int32_t>(std::size(newer)))
     return newer[onnxType - 17];
   return "data type " + std::to_string(onnxType);
 }
 
 FailureOr<ElementsAttr> mlir::nnc::onnx_import::convertTensor(MLIRContext *context,
-                                                             const onnx::TensorProto &tensor,
-                                                             StringRef modelDir,
-                                                             Location loc) {
+                                                              const onnx::TensorProto &tensor,
+                                                              StringRef modelDir, Location loc) {
   Type element = convertElementType(context, tensor.data_type());
   if (!element)
     return emitError(loc) << "unsupported ONNX dtype " << onnxTypeName(tensor.data_type())
@@ -129,15 +126,15 @@ FailureOr<ElementsAttr> mlir::nnc::onnx_import::convertTensor(MLIRContext *conte
         length = std::atoll(entry.value().c_str());
     }
     auto refuse = [&](StringRef why) {
-      return emitError(loc) << "external data '" << location << "' of tensor '"
-                            << tensor.name() << "' " << why;
+      return emitError(loc) << "external data '" << location << "' of tensor '" << tensor.name()
+                            << "' " << why;
     };
     if (location.empty())
       return refuse("has no location");
     if (llvm::sys::path::is_absolute(location))
       return refuse("is an absolute path; it must be relative to the model's folder");
-    for (StringRef part : llvm::make_range(llvm::sys::path::begin(location),
-                                           llvm::sys::path::end(location)))
+    for (StringRef part :
+         llvm::make_range(llvm::sys::path::begin(location), llvm::sys::path::end(location)))
       if (part == "..")
         return refuse("leaves the model's folder");
     SmallString<256> path(modelDir);
@@ -155,8 +152,7 @@ FailureOr<ElementsAttr> mlir::nnc::onnx_import::convertTensor(MLIRContext *conte
     if (offset < 0 || length < 0 || static_cast<uint64_t>(offset + length) > fileSize)
       return refuse("has an offset/length outside the file");
     if (static_cast<size_t>(length) != expectedBytes)
-      return refuse(("holds " + Twine(length) + " bytes, expected " + Twine(expectedBytes))
-                        .str());
+      return refuse(("holds " + Twine(length) + " bytes, expected " + Twine(expectedBytes)).str());
     auto buffer = llvm::MemoryBuffer::getFileSlice(realPath, length, offset);
     if (!buffer)
       return refuse("cannot be mapped");
@@ -164,12 +160,12 @@ FailureOr<ElementsAttr> mlir::nnc::onnx_import::convertTensor(MLIRContext *conte
     std::optional<AsmResourceBlob> blob;
     // The blob borrows the mapping (and keeps it alive) when the data is aligned
     // for its element type; otherwise makeElements copies it once.
-    if (bytes.size() > kMaxDenseBytes &&
-        reinterpret_cast<uintptr_t>(bytes.data()) % width == 0) {
+    if (bytes.size() > kMaxDenseBytes && reinterpret_cast<uintptr_t>(bytes.data()) % width == 0) {
       std::shared_ptr<llvm::MemoryBuffer> owner(std::move(*buffer));
-      blob = AsmResourceBlob(bytes, /*dataAlignment=*/width,
-                             [owner](void *, size_t, size_t) mutable { owner.reset(); },
-                             /*dataIsMutable=*/false);
+      blob = AsmResourceBlob(
+          bytes, /*dataAlignment=*/width,
+          [owner](void *, size_t, size_t) mutable { owner.reset(); },
+          /*dataIsMutable=*/false);
     }
     return makeElements(type, bytes, tensor.name(), std::move(blob));
   }
@@ -178,10 +174,9 @@ FailureOr<ElementsAttr> mlir::nnc::onnx_import::convertTensor(MLIRContext *conte
     const std::string &raw = tensor.raw_data();
     if (raw.size() != expectedBytes)
       return emitError(loc) << "tensor '" << tensor.name() << "' has " << raw.size()
-                            << " bytes of raw_data, expected " << expectedBytes << " ("
-                            << count << " x " << width << ")";
-    return makeElements(type, ArrayRef<char>(raw.data(), raw.size()), tensor.name(),
-                        std::nullopt);
+                            << " bytes of raw_data, expected " << expectedBytes << " (" << count
+                            << " x " << width << ")";
+    return makeElements(type, ArrayRef<char>(raw.data(), raw.size()), tensor.name(), std::nullopt);
   }
 
   // Typed fields: ONNX stores small ints, bools and 16-bit floats (as bit

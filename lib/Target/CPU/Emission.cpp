@@ -2,16 +2,16 @@
 
 #include "nnc/Target/CPU/Emission.h"
 
+#include "lld/Common/Driver.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
-#include "lld/Common/Driver.h"
 #include "llvm/IR/LegacyPassManager.h"
-#include "llvm/Object/ArchiveWriter.h"
-#include "llvm/Support/Path.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ArchiveWriter.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 
@@ -43,9 +43,9 @@ mlir::nnc::createCPUTargetMachine(const CPUTargetOptions &options, std::string &
     features = llvm::join(enabled, ",");
   }
   llvm::TargetOptions targetOptions;
-  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, cpu, features, targetOptions, llvm::Reloc::PIC_, std::nullopt,
-      llvm::CodeGenOptLevel::Aggressive));
+  std::unique_ptr<llvm::TargetMachine> machine(
+      target->createTargetMachine(triple, cpu, features, targetOptions, llvm::Reloc::PIC_,
+                                  std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!machine) {
     error = "cannot create a target machine for " + triple.str();
     return failure();
@@ -107,12 +107,10 @@ LogicalResult mlir::nnc::linkSharedLibrary(StringRef objectPath, StringRef outpu
   std::string object = objectPath.str(), output = outputPath.str();
   // Math functions (expf, erff, ...) and malloc resolve against the process,
   // which links libm and libc through the nnc runtime.
-  const char *args[] = {"ld.lld", "-shared", "--gc-sections", "-o", output.c_str(),
-                        object.c_str()};
+  const char *args[] = {"ld.lld", "-shared", "--gc-sections", "-o", output.c_str(), object.c_str()};
   std::string log;
   llvm::raw_string_ostream logStream(log);
-  lld::Result result =
-      lld::lldMain(args, logStream, logStream, {{lld::Gnu, &lld::elf::link}});
+  lld::Result result = lld::lldMain(args, logStream, logStream, {{lld::Gnu, &lld::elf::link}});
   if (result.retCode != 0) {
     error = "linking " + output + " failed: " + log;
     return failure();
@@ -132,9 +130,10 @@ LogicalResult mlir::nnc::writeStaticArchive(StringRef objectPath, StringRef outp
   member->MemberName = memberName;
   SmallVector<llvm::NewArchiveMember> members;
   members.push_back(std::move(*member));
-  if (llvm::Error err = llvm::writeArchive(outputPath, members, llvm::SymtabWritingMode::NormalSymtab,
-                                           llvm::object::Archive::K_GNU, /*Deterministic=*/true,
-                                           /*Thin=*/false)) {
+  if (llvm::Error err =
+          llvm::writeArchive(outputPath, members, llvm::SymtabWritingMode::NormalSymtab,
+                             llvm::object::Archive::K_GNU, /*Deterministic=*/true,
+                             /*Thin=*/false)) {
     error = llvm::toString(std::move(err));
     return failure();
   }

@@ -18,7 +18,9 @@ struct StridedCopyToLinalg : OpRewritePattern<memref::CopyOp> {
   LogicalResult matchAndRewrite(memref::CopyOp op, PatternRewriter &rewriter) const override {
     // Only identity layouts are sure to become memcpy; a strided one may be
     // contiguous yet still lower to the runtime call.
-    auto isIdentity = [](Value v) { return cast<MemRefType>(v.getType()).getLayout().isIdentity(); };
+    auto isIdentity = [](Value v) {
+      return cast<MemRefType>(v.getType()).getLayout().isIdentity();
+    };
     if (isIdentity(op.getSource()) && isIdentity(op.getTarget()))
       return rewriter.notifyMatchFailure(op, "identity-layout copies become memcpy");
     rewriter.replaceOpWithNewOp<linalg::CopyOp>(op, op.getSource(), op.getTarget());

@@ -58,12 +58,10 @@ FailureOr<ModelSignature> mlir::nnc::extractModelSignature(func::FuncOp main) {
     return success();
   };
   for (unsigned i = 0; i < main.getNumArguments(); ++i)
-    if (failed(describe(main.getArgument(i).getType(), main.getArgAttrDict(i),
-                        signature.inputs)))
+    if (failed(describe(main.getArgument(i).getType(), main.getArgAttrDict(i), signature.inputs)))
       return failure();
   for (unsigned i = 0; i < main.getNumResults(); ++i)
-    if (failed(describe(main.getResultTypes()[i], main.getResultAttrDict(i),
-                        signature.outputs)))
+    if (failed(describe(main.getResultTypes()[i], main.getResultAttrDict(i), signature.outputs)))
       return failure();
   return signature;
 }
@@ -80,8 +78,8 @@ LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature
   llvm::IRBuilder<> b(context);
   auto *ptrType = llvm::PointerType::getUnqual(context);
   auto *i32 = b.getInt32Ty();
-  auto *tensorType = llvm::StructType::create(context, {ptrType, i32, i32, ptrType},
-                                              "nnc_kernel_tensor_v0_t");
+  auto *tensorType =
+      llvm::StructType::create(context, {ptrType, i32, i32, ptrType}, "nnc_kernel_tensor_v0_t");
   auto privateConstant = [&](llvm::Constant *init, const llvm::Twine &name) {
     return new llvm::GlobalVariable(module, init->getType(), /*isConstant=*/true,
                                     llvm::GlobalValue::PrivateLinkage, init, name);
@@ -89,12 +87,12 @@ LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature
   auto tensorArray = [&](ArrayRef<TensorSignature> tensors, StringRef kind) -> llvm::Constant * {
     SmallVector<llvm::Constant *> entries;
     for (auto [i, t] : llvm::enumerate(tensors)) {
-      llvm::Constant *name = privateConstant(
-          llvm::ConstantDataArray::getString(context, t.name), kind + ".name." + Twine(i));
+      llvm::Constant *name = privateConstant(llvm::ConstantDataArray::getString(context, t.name),
+                                             kind + ".name." + Twine(i));
       SmallVector<uint64_t> dims(t.shape.begin(), t.shape.end());
-      llvm::Constant *shape = privateConstant(
-          llvm::ConstantDataArray::get(context, ArrayRef<uint64_t>(dims)),
-          kind + ".shape." + Twine(i));
+      llvm::Constant *shape =
+          privateConstant(llvm::ConstantDataArray::get(context, ArrayRef<uint64_t>(dims)),
+                          kind + ".shape." + Twine(i));
       entries.push_back(llvm::ConstantStruct::get(
           tensorType, {name, llvm::ConstantInt::get(i32, t.dtype),
                        llvm::ConstantInt::get(i32, t.shape.size()), shape}));
@@ -143,19 +141,19 @@ LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature
   llvm::Constant *producer =
       privateConstant(llvm::ConstantDataArray::getString(context, kProducer), "producer");
   llvm::Constant *model = privateConstant(
-      llvm::ConstantStruct::get(
-          modelType, {llvm::ConstantInt::get(i32, kAbiVersion),
-                      llvm::ConstantInt::get(i32, signature.inputs.size()),
-                      llvm::ConstantInt::get(i32, signature.outputs.size()),
-                      llvm::ConstantInt::get(i32, 0), tensorArray(signature.inputs, "inputs"),
-                      tensorArray(signature.outputs, "outputs"), run, producer,
-                      llvm::ConstantInt::get(b.getInt64Ty(), 0)}),
+      llvm::ConstantStruct::get(modelType, {llvm::ConstantInt::get(i32, kAbiVersion),
+                                            llvm::ConstantInt::get(i32, signature.inputs.size()),
+                                            llvm::ConstantInt::get(i32, signature.outputs.size()),
+                                            llvm::ConstantInt::get(i32, 0),
+                                            tensorArray(signature.inputs, "inputs"),
+                                            tensorArray(signature.outputs, "outputs"), run,
+                                            producer, llvm::ConstantInt::get(b.getInt64Ty(), 0)}),
       "nnc_model");
 
   // const nnc_kernel_model_v0_t* <accessor>(void)
-  auto *accessor = llvm::Function::Create(llvm::FunctionType::get(ptrType, false),
-                                          llvm::GlobalValue::ExternalLinkage,
-                                          signature.accessorName, module);
+  auto *accessor =
+      llvm::Function::Create(llvm::FunctionType::get(ptrType, false),
+                             llvm::GlobalValue::ExternalLinkage, signature.accessorName, module);
   accessor->setVisibility(llvm::GlobalValue::DefaultVisibility);
   b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", accessor));
   b.CreateRet(model);
@@ -163,11 +161,9 @@ LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature
 }
 
 std::string mlir::nnc::generateModelHeader(const ModelSignature &signature, StringRef modelName) {
-  static const char *const dtypeNames[] = {nullptr,  "float32", "uint8",  "int8",
-                                           nullptr,  nullptr,   "int32",  "int64",
-                                           nullptr,  "bool",    "float16", "float64",
-                                           nullptr,  nullptr,   nullptr,  nullptr,
-                                           "bfloat16"};
+  static const char *const dtypeNames[] = {
+      nullptr, "float32", "uint8",   "int8",  nullptr, nullptr, "int32", "int64",   nullptr,
+      "bool",  "float16", "float64", nullptr, nullptr, nullptr, nullptr, "bfloat16"};
   std::string guard = "NNC_MODEL_" + llvm::StringRef(signature.accessorName).upper() + "_H_";
   std::string text;
   llvm::raw_string_ostream os(text);

@@ -51,8 +51,7 @@ typedef void (*nnc_kernel_task_fn_v0_t)(void* task_context, int64_t begin, int64
  * memory of the model's workspace_size bytes (64-byte aligned, NULL when the
  * size is 0). parallel_for returns when every iteration has run. */
 typedef struct nnc_kernel_env_v0_t {
-  void (*parallel_for)(void* pool, int64_t count, nnc_kernel_task_fn_v0_t task,
-                       void* task_context);
+  void (*parallel_for)(void* pool, int64_t count, nnc_kernel_task_fn_v0_t task, void* task_context);
   void* pool;
   void* workspace;
 } nnc_kernel_env_v0_t;

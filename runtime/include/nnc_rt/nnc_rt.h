@@ -128,8 +128,7 @@ NNC_API nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_vi
  * frees each with nnc_buffer_free. On error none are allocated. */
 NNC_API nnc_status_t nnc_model_run_allocating_outputs(const nnc_model_t* model,
                                                       const nnc_tensor_view_t* inputs,
-                                                      size_t input_count,
-                                                      void** out_buffers,
+                                                      size_t input_count, void** out_buffers,
                                                       size_t output_count);
 /* Frees a buffer from nnc_model_run_allocating_outputs; NULL is allowed. */
 NNC_API void nnc_buffer_free(void* buffer);

@@ -59,14 +59,13 @@ createCPUTargetMachine(const CPUTargetOptions &options, std::string &error);
 /// Translates an LLVM-dialect module whose `@main` takes the input and output
 /// memrefs, adds the kernel ABI entry and descriptor, and runs LLVM's -O2
 /// pipeline for `machine`.
-std::unique_ptr<llvm::Module> translateAndOptimize(ModuleOp module,
-                                                   const ModelSignature &signature,
+std::unique_ptr<llvm::Module> translateAndOptimize(ModuleOp module, const ModelSignature &signature,
                                                    llvm::TargetMachine &machine,
                                                    llvm::LLVMContext &llvmContext);
 
 /// Writes `module` as assembly or an object file.
-LogicalResult emitMachineCode(llvm::Module &module, llvm::TargetMachine &machine,
-                              bool assembly, llvm::raw_pwrite_stream &os, std::string &error);
+LogicalResult emitMachineCode(llvm::Module &module, llvm::TargetMachine &machine, bool assembly,
+                              llvm::raw_pwrite_stream &os, std::string &error);
 
 /// Links `objectPath` into the shared library `outputPath` with lld (in process).
 LogicalResult linkSharedLibrary(StringRef objectPath, StringRef outputPath, std::string &error);

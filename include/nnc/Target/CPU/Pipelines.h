@@ -9,9 +9,8 @@
 namespace mlir::nnc {
 
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
-  PassOptions::Option<unsigned> optLevel{*this, "opt-level",
-                                         llvm::cl::desc("Graph optimization level (0-3)"),
-                                         llvm::cl::init(2)};
+  PassOptions::Option<unsigned> optLevel{
+      *this, "opt-level", llvm::cl::desc("Graph optimization level (0-3)"), llvm::cl::init(2)};
 };
 
 /// nn -> linalg/tensor on tensors (graph simplification first above -O0).

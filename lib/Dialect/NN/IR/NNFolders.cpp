@@ -182,16 +182,14 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
     if (!fromFloat && !toFloat) {
       APInt value = cast<IntegerAttr>(v).getValue();
       unsigned width = to.getIntOrFloatBitWidth();
-      APInt converted = to.isInteger(1) ? APInt(1, !value.isZero())
-                        : from.isUnsignedInteger() || from.isInteger(1)
-                            ? value.zextOrTrunc(width)
-                            : value.sextOrTrunc(width);
+      APInt converted = to.isInteger(1)                                 ? APInt(1, !value.isZero())
+                        : from.isUnsignedInteger() || from.isInteger(1) ? value.zextOrTrunc(width)
+                                                                        : value.sextOrTrunc(width);
       out.push_back(IntegerAttr::get(to, converted));
     } else if (fromFloat && toFloat) {
       APFloat value = cast<FloatAttr>(v).getValue();
       bool lost;
-      value.convert(cast<FloatType>(to).getFloatSemantics(), APFloat::rmNearestTiesToEven,
-                    &lost);
+      value.convert(cast<FloatType>(to).getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
       out.push_back(FloatAttr::get(to, value));
     } else if (!fromFloat) {
       APInt value = cast<IntegerAttr>(v).getValue();
@@ -208,8 +206,7 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
       // Out-of-range and NaN conversions are undefined in ONNX; leave them to run time.
       APSInt converted(to.getIntOrFloatBitWidth(), to.isUnsignedInteger());
       bool exact;
-      if (value.convertToInteger(converted, APFloat::rmTowardZero, &exact) &
-          APFloat::opInvalidOp)
+      if (value.convertToInteger(converted, APFloat::rmTowardZero, &exact) & APFloat::opInvalidOp)
         return {};
       out.push_back(IntegerAttr::get(to, converted));
     }
@@ -357,8 +354,7 @@ struct ComposeTransposes : OpRewritePattern<TransposeOp> {
 };
 } // namespace
 
-void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
-                                              MLIRContext *context) {
+void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &patterns, MLIRContext *context) {
   patterns.add<ComposeTransposes>(context);
 }
 
@@ -392,9 +388,9 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
-  if (getType() == getInput().getType() && llvm::all_of(getStarts(), [](int64_t s) {
-        return s == 0;
-      }) && llvm::all_of(getSteps(), [](int64_t s) { return s == 1; }))
+  if (getType() == getInput().getType() &&
+      llvm::all_of(getStarts(), [](int64_t s) { return s == 0; }) &&
+      llvm::all_of(getSteps(), [](int64_t s) { return s == 1; }))
     return getInput();
   ArrayRef<int64_t> inShape = getInput().getType().getShape();
   ArrayRef<int64_t> outShape = getType().getShape();
@@ -418,8 +414,8 @@ OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
   return foldGatherLike(adaptor.getInput(), getType(), [&](int64_t i) -> std::optional<int64_t> {
     SmallVector<int64_t> out = delinearize(i, outShape);
     SmallVector<int64_t> in(out.begin(), out.begin() + axis);
-    int64_t index = indexValues[linearize(ArrayRef(out).slice(axis, indexRank), indexShape)]
-                        .getSExtValue();
+    int64_t index =
+        indexValues[linearize(ArrayRef(out).slice(axis, indexRank), indexShape)].getSExtValue();
     if (index < 0)
       index += inShape[axis];
     if (index < 0 || index >= inShape[axis])

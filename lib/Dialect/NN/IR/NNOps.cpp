@@ -37,17 +37,17 @@ std::string shapeString(ArrayRef<int64_t> shape) {
 RankedTensorType tensorOf(Type type) { return cast<RankedTensorType>(type); }
 
 /// Checks that `values` has `expected` entries.
-LogicalResult checkArraySize(std::optional<Location> loc, StringRef name,
-                             ArrayRef<int64_t> values, size_t expected) {
+LogicalResult checkArraySize(std::optional<Location> loc, StringRef name, ArrayRef<int64_t> values,
+                             size_t expected) {
   if (values.size() != expected)
-    return emitOptionalError(loc, "expected '", name, "' to have ", expected,
-                             " entries (got ", values.size(), ")");
+    return emitOptionalError(loc, "expected '", name, "' to have ", expected, " entries (got ",
+                             values.size(), ")");
   return success();
 }
 
 /// Checks that every entry of `values` is at least `minimum`.
-LogicalResult checkAllAtLeast(std::optional<Location> loc, StringRef name,
-                              ArrayRef<int64_t> values, int64_t minimum) {
+LogicalResult checkAllAtLeast(std::optional<Location> loc, StringRef name, ArrayRef<int64_t> values,
+                              int64_t minimum) {
   for (int64_t v : values)
     if (v < minimum)
       return emitOptionalError(loc, "expected every '", name, "' entry to be >= ", minimum,
@@ -56,11 +56,9 @@ LogicalResult checkAllAtLeast(std::optional<Location> loc, StringRef name,
 }
 
 /// Checks that `axis` lies in [0, rank).
-LogicalResult checkAxis(std::optional<Location> loc, StringRef name, int64_t axis,
-                        int64_t rank) {
+LogicalResult checkAxis(std::optional<Location> loc, StringRef name, int64_t axis, int64_t rank) {
   if (axis < 0 || axis >= rank)
-    return emitOptionalError(loc, "expected ", name, " (", axis, ") to be in [0, ", rank,
-                             ")");
+    return emitOptionalError(loc, "expected ", name, " (", axis, ") to be in [0, ", rank, ")");
   return success();
 }
 } // namespace
@@ -96,15 +94,13 @@ int64_t mlir::nnc::nn::windowOutputSize(int64_t input, int64_t kernel, int64_t s
 // Shared inference functions
 //===----------------------------------------------------------------------===//
 
-static LogicalResult inferBroadcastShape(std::optional<Location> loc, Type lhsType,
-                                         Type rhsType, Type elementType,
-                                         SmallVectorImpl<Type> &types) {
+static LogicalResult inferBroadcastShape(std::optional<Location> loc, Type lhsType, Type rhsType,
+                                         Type elementType, SmallVectorImpl<Type> &types) {
   auto lhs = tensorOf(lhsType), rhs = tensorOf(rhsType);
   auto shape = broadcastShapes(lhs.getShape(), rhs.getShape());
   if (failed(shape))
     return emitOptionalError(loc, "expected broadcast-compatible shapes (",
-                             shapeString(lhs.getShape()), " vs ",
-                             shapeString(rhs.getShape()), ")");
+                             shapeString(lhs.getShape()), " vs ", shapeString(rhs.getShape()), ")");
   types.push_back(RankedTensorType::get(*shape, elementType));
   return success();
 }
@@ -112,13 +108,12 @@ static LogicalResult inferBroadcastShape(std::optional<Location> loc, Type lhsTy
 static LogicalResult checkSameElementType(std::optional<Location> loc, Type lhs, Type rhs) {
   if (getElementTypeOrSelf(lhs) != getElementTypeOrSelf(rhs))
     return emitOptionalError(loc, "expected operands with the same element type (",
-                             getElementTypeOrSelf(lhs), " vs ", getElementTypeOrSelf(rhs),
-                             ")");
+                             getElementTypeOrSelf(lhs), " vs ", getElementTypeOrSelf(rhs), ")");
   return success();
 }
 
-LogicalResult mlir::nnc::nn::inferBroadcastResult(std::optional<Location> loc, Type lhs,
-                                                  Type rhs, SmallVectorImpl<Type> &types) {
+LogicalResult mlir::nnc::nn::inferBroadcastResult(std::optional<Location> loc, Type lhs, Type rhs,
+                                                  SmallVectorImpl<Type> &types) {
   if (failed(checkSameElementType(loc, lhs, rhs)))
     return failure();
   return inferBroadcastShape(loc, lhs, rhs, getElementTypeOrSelf(lhs), types);
@@ -142,16 +137,15 @@ LogicalResult mlir::nnc::nn::inferUnidirectionalBroadcastResult(std::optional<Lo
   return success();
 }
 
-LogicalResult mlir::nnc::nn::inferCompareResult(std::optional<Location> loc, Type lhs,
-                                                Type rhs, SmallVectorImpl<Type> &types) {
+LogicalResult mlir::nnc::nn::inferCompareResult(std::optional<Location> loc, Type lhs, Type rhs,
+                                                SmallVectorImpl<Type> &types) {
   if (failed(checkSameElementType(loc, lhs, rhs)))
     return failure();
   return inferBroadcastShape(loc, lhs, rhs, IntegerType::get(lhs.getContext(), 1), types);
 }
 
 LogicalResult mlir::nnc::nn::inferSameTypeWithAxis(std::optional<Location> loc, Type input,
-                                                   int64_t axis,
-                                                   SmallVectorImpl<Type> &types) {
+                                                   int64_t axis, SmallVectorImpl<Type> &types) {
   if (failed(checkAxis(loc, "axis", axis, tensorOf(input).getRank())))
     return failure();
   types.push_back(input);
@@ -208,8 +202,8 @@ LogicalResult TriluOp::verify() {
   return success();
 }
 
-LogicalResult ClipOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                       Adaptor adaptor, SmallVectorImpl<Type> &types) {
+LogicalResult ClipOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
   Type input = adaptor.getInput().getType();
   for (Value bound : {adaptor.getMin(), adaptor.getMax()}) {
     if (tensorOf(bound.getType()).getRank() != 0)
@@ -221,8 +215,8 @@ LogicalResult ClipOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   return success();
 }
 
-LogicalResult WhereOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                        Adaptor adaptor, SmallVectorImpl<Type> &types) {
+LogicalResult WhereOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
   SmallVector<Type> valueType;
   if (failed(inferBroadcastResult(loc, adaptor.getLhs().getType(), adaptor.getRhs().getType(),
                                   valueType)))
@@ -277,8 +271,8 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   if (failed(checkSameElementType(loc, lhs, rhs)))
     return failure();
   if (lhs.getRank() < 2 || rhs.getRank() < 2)
-    return emitOptionalError(loc, "expected operands of rank >= 2 (got ", lhs.getRank(),
-                             " and ", rhs.getRank(), ")");
+    return emitOptionalError(loc, "expected operands of rank >= 2 (got ", lhs.getRank(), " and ",
+                             rhs.getRank(), ")");
   int64_t m = lhs.getDimSize(lhs.getRank() - 2), k = lhs.getDimSize(lhs.getRank() - 1);
   int64_t k2 = rhs.getDimSize(rhs.getRank() - 2), n = rhs.getDimSize(rhs.getRank() - 1);
   if (k != k2)
@@ -325,9 +319,8 @@ static LogicalResult checkConvOperands(std::optional<Location> loc, RankedTensor
     return emitOptionalError(loc, "expected group (", group, ") to divide input channels (",
                              input.getDimSize(1), ")");
   if (input.getDimSize(1) / group != inputChannelsPerGroup)
-    return emitOptionalError(loc, "expected input channels / group (",
-                             input.getDimSize(1) / group, ") to match weight (",
-                             inputChannelsPerGroup, ")");
+    return emitOptionalError(loc, "expected input channels / group (", input.getDimSize(1) / group,
+                             ") to match weight (", inputChannelsPerGroup, ")");
   if (bias) {
     auto biasType = tensorOf(bias.getType());
     if (biasType.getRank() != 1 || biasType.getDimSize(0) != outChannels)
@@ -337,8 +330,8 @@ static LogicalResult checkConvOperands(std::optional<Location> loc, RankedTensor
   return success();
 }
 
-LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                       Adaptor adaptor, SmallVectorImpl<Type> &types) {
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
   auto input = tensorOf(adaptor.getInput().getType());
   auto weight = tensorOf(adaptor.getWeight().getType());
   int64_t spatial = input.getRank() - 2;
@@ -361,8 +354,7 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
                                    adaptor.getPads()[i], adaptor.getPads()[i + spatial],
                                    /*ceilMode=*/false);
     if (out < 1)
-      return emitOptionalError(loc, "expected the kernel to fit the padded input in dim ",
-                               i + 2);
+      return emitOptionalError(loc, "expected the kernel to fit the padded input in dim ", i + 2);
     shape.push_back(out);
   }
   types.push_back(RankedTensorType::get(shape, input.getElementType()));
@@ -370,8 +362,7 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
 }
 
 LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                                Adaptor adaptor,
-                                                SmallVectorImpl<Type> &types) {
+                                                Adaptor adaptor, SmallVectorImpl<Type> &types) {
   auto input = tensorOf(adaptor.getInput().getType());
   auto weight = tensorOf(adaptor.getWeight().getType());
   if (weight.getRank() < 2)
@@ -379,8 +370,7 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Loc
   int64_t group = adaptor.getGroup();
   int64_t outChannels = weight.getDimSize(1) * group;
   if (failed(checkConvOperands(loc, input, weight, adaptor.getBias(), group,
-                               weight.getDimSize(0) / std::max<int64_t>(group, 1),
-                               outChannels)))
+                               weight.getDimSize(0) / std::max<int64_t>(group, 1), outChannels)))
     return failure();
   if (weight.getDimSize(0) != input.getDimSize(1))
     return emitOptionalError(loc, "expected weight dim 0 (", weight.getDimSize(0),
@@ -397,8 +387,8 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Loc
                   (weight.getDimSize(i + 2) - 1) * adaptor.getDilations()[i] + 1 -
                   adaptor.getPads()[i] - adaptor.getPads()[i + spatial];
     if (out < 1)
-      return emitOptionalError(loc, "expected a positive output size in dim ", i + 2,
-                               " (got ", out, ")");
+      return emitOptionalError(loc, "expected a positive output size in dim ", i + 2, " (got ", out,
+                               ")");
     shape.push_back(out);
   }
   types.push_back(RankedTensorType::get(shape, input.getElementType()));
@@ -406,10 +396,11 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Loc
 }
 
 /// Output shape of max_pool / avg_pool.
-static FailureOr<RankedTensorType>
-inferPoolResult(std::optional<Location> loc, RankedTensorType input, ArrayRef<int64_t> kernel,
-                ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads,
-                bool ceilMode) {
+static FailureOr<RankedTensorType> inferPoolResult(std::optional<Location> loc,
+                                                   RankedTensorType input, ArrayRef<int64_t> kernel,
+                                                   ArrayRef<int64_t> strides,
+                                                   ArrayRef<int64_t> dilations,
+                                                   ArrayRef<int64_t> pads, bool ceilMode) {
   if (input.getRank() < 3)
     return emitOptionalError(loc, "expected input of rank >= 3 (got ", input.getRank(), ")");
   int64_t spatial = input.getRank() - 2;
@@ -421,11 +412,10 @@ inferPoolResult(std::optional<Location> loc, RankedTensorType input, ArrayRef<in
   for (int64_t i = 0; i < spatial; ++i) {
     if (pads[i] >= kernel[i] || pads[i + spatial] >= kernel[i])
       return emitOptionalError(loc, "expected pads smaller than the kernel in dim ", i + 2);
-    int64_t out = windowOutputSize(input.getDimSize(i + 2), kernel[i], strides[i],
-                                   dilations[i], pads[i], pads[i + spatial], ceilMode);
+    int64_t out = windowOutputSize(input.getDimSize(i + 2), kernel[i], strides[i], dilations[i],
+                                   pads[i], pads[i + spatial], ceilMode);
     if (out < 1)
-      return emitOptionalError(loc, "expected the window to fit the padded input in dim ",
-                               i + 2);
+      return emitOptionalError(loc, "expected the window to fit the padded input in dim ", i + 2);
     shape.push_back(out);
   }
   return RankedTensorType::get(shape, input.getElementType());
@@ -435,13 +425,12 @@ LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *context, std::optional<Lo
                                           Adaptor adaptor, SmallVectorImpl<Type> &types) {
   auto result = inferPoolResult(loc, tensorOf(adaptor.getInput().getType()),
                                 adaptor.getKernelShape(), adaptor.getStrides(),
-                                adaptor.getDilations(), adaptor.getPads(),
-                                adaptor.getCeilMode());
+                                adaptor.getDilations(), adaptor.getPads(), adaptor.getCeilMode());
   if (failed(result))
     return failure();
   if (adaptor.getStorageOrder() != 0 && adaptor.getStorageOrder() != 1)
-    return emitOptionalError(loc, "expected storage_order 0 or 1 (got ",
-                             adaptor.getStorageOrder(), ")");
+    return emitOptionalError(loc, "expected storage_order 0 or 1 (got ", adaptor.getStorageOrder(),
+                             ")");
   types.push_back(*result);
   types.push_back(RankedTensorType::get(result->getShape(), IntegerType::get(context, 64)));
   return success();
@@ -451,8 +440,7 @@ LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location>
                                           Adaptor adaptor, SmallVectorImpl<Type> &types) {
   auto result = inferPoolResult(loc, tensorOf(adaptor.getInput().getType()),
                                 adaptor.getKernelShape(), adaptor.getStrides(),
-                                adaptor.getDilations(), adaptor.getPads(),
-                                adaptor.getCeilMode());
+                                adaptor.getDilations(), adaptor.getPads(), adaptor.getCeilMode());
   if (failed(result))
     return failure();
   types.push_back(*result);
@@ -473,8 +461,8 @@ static LogicalResult checkChannelParams(std::optional<Location> loc, RankedTenso
   for (Value param : params) {
     auto type = tensorOf(param.getType());
     if (type.getRank() != 1 || type.getDimSize(0) != channels)
-      return emitOptionalError(loc, "expected per-channel parameters of shape ", channels,
-                               " (got ", shapeString(type.getShape()), ")");
+      return emitOptionalError(loc, "expected per-channel parameters of shape ", channels, " (got ",
+                               shapeString(type.getShape()), ")");
     if (failed(checkSameElementType(loc, input, type)))
       return failure();
   }
@@ -484,17 +472,16 @@ static LogicalResult checkChannelParams(std::optional<Location> loc, RankedTenso
 LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                             Adaptor adaptor, SmallVectorImpl<Type> &types) {
   auto input = tensorOf(adaptor.getInput().getType());
-  if (failed(checkChannelParams(loc, input,
-                                {adaptor.getScale(), adaptor.getBias(), adaptor.getMean(),
-                                 adaptor.getVariance()})))
+  if (failed(checkChannelParams(
+          loc, input,
+          {adaptor.getScale(), adaptor.getBias(), adaptor.getMean(), adaptor.getVariance()})))
     return failure();
   types.push_back(input);
   return success();
 }
 
 LogicalResult InstanceNormOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                               Adaptor adaptor,
-                                               SmallVectorImpl<Type> &types) {
+                                               Adaptor adaptor, SmallVectorImpl<Type> &types) {
   auto input = tensorOf(adaptor.getInput().getType());
   if (input.getRank() < 3)
     return emitOptionalError(loc, "expected input of rank >= 3 (got ", input.getRank(), ")");
@@ -521,8 +508,8 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *context, std::optional<
     auto shape = broadcastShapes(normalized, type.getShape());
     if (failed(shape) || ArrayRef<int64_t>(*shape) != normalized)
       return emitOptionalError(loc, "expected scale and bias to broadcast to ",
-                               shapeString(normalized), " (got ",
-                               shapeString(type.getShape()), ")");
+                               shapeString(normalized), " (got ", shapeString(type.getShape()),
+                               ")");
   }
   SmallVector<int64_t> statShape(input.getShape());
   for (int64_t i = axis; i < input.getRank(); ++i)
@@ -533,11 +520,10 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *context, std::optional<
 }
 
 LogicalResult MeanVarianceNormOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                                   Adaptor adaptor,
-                                                   SmallVectorImpl<Type> &types) {
+                                                   Adaptor adaptor, SmallVectorImpl<Type> &types) {
   SmallVector<Type> ignored;
-  if (failed(inferReduceResult(loc, adaptor.getInput().getType(), adaptor.getAxes(), true,
-                               ignored)))
+  if (failed(
+          inferReduceResult(loc, adaptor.getInput().getType(), adaptor.getAxes(), true, ignored)))
     return failure();
   types.push_back(adaptor.getInput().getType());
   return success();
@@ -551,8 +537,8 @@ LogicalResult ReshapeOp::verify() {
   auto input = getInput().getType(), result = getResult().getType();
   if (input.getElementType() != result.getElementType())
     return emitOpError("expected the result element type (")
-           << result.getElementType() << ") to match the input's ("
-           << input.getElementType() << ")";
+           << result.getElementType() << ") to match the input's (" << input.getElementType()
+           << ")";
   if (input.getNumElements() != result.getNumElements())
     return emitOpError("expected the same element count (")
            << shapeString(input.getShape()) << " has " << input.getNumElements() << ", "
@@ -570,8 +556,8 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   SmallVector<int64_t> shape;
   for (int64_t p : perm) {
     if (p < 0 || p >= input.getRank() || seen[p])
-      return emitOptionalError(loc, "expected perm to be a permutation of [0, ",
-                               input.getRank(), ")");
+      return emitOptionalError(loc, "expected perm to be a permutation of [0, ", input.getRank(),
+                               ")");
     seen[p] = true;
     shape.push_back(input.getDimSize(p));
   }
@@ -594,8 +580,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
     if (failed(checkSameElementType(loc, first, type)))
       return failure();
     if (type.getRank() != first.getRank())
-      return emitOptionalError(loc, "expected inputs of the same rank (", first.getRank(),
-                               " vs ", type.getRank(), ")");
+      return emitOptionalError(loc, "expected inputs of the same rank (", first.getRank(), " vs ",
+                               type.getRank(), ")");
     for (int64_t d = 0; d < type.getRank(); ++d)
       if (d != axis && type.getDimSize(d) != first.getDimSize(d))
         return emitOptionalError(loc, "expected inputs to agree in dim ", d, " (",
@@ -606,8 +592,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   return success();
 }
 
-LogicalResult SplitOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                        Adaptor adaptor, SmallVectorImpl<Type> &types) {
+LogicalResult SplitOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
   auto input = tensorOf(adaptor.getInput().getType());
   int64_t axis = adaptor.getAxis();
   if (failed(checkAxis(loc, "axis", axis, input.getRank())) ||
@@ -626,8 +612,8 @@ LogicalResult SplitOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
   return success();
 }
 
-LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                        Adaptor adaptor, SmallVectorImpl<Type> &types) {
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
   auto input = tensorOf(adaptor.getInput().getType());
   int64_t rank = input.getRank();
   if (failed(checkArraySize(loc, "starts", adaptor.getStarts(), rank)) ||
@@ -666,8 +652,7 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
 }
 
 LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                                 Adaptor adaptor,
-                                                 SmallVectorImpl<Type> &types) {
+                                                 Adaptor adaptor, SmallVectorImpl<Type> &types) {
   auto input = tensorOf(adaptor.getInput().getType());
   auto indices = tensorOf(adaptor.getIndices().getType());
   if (failed(checkAxis(loc, "axis", adaptor.getAxis(), input.getRank())))
@@ -710,18 +695,17 @@ static LogicalResult inferScatterResult(std::optional<Location> loc, Value input
 }
 
 LogicalResult ScatterElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                                  Adaptor adaptor,
-                                                  SmallVectorImpl<Type> &types) {
+                                                  Adaptor adaptor, SmallVectorImpl<Type> &types) {
   auto input = tensorOf(adaptor.getInput().getType());
   if (failed(checkAxis(loc, "axis", adaptor.getAxis(), input.getRank())))
     return failure();
-  if (adaptor.getIndices().getType() != tensorOf(adaptor.getUpdates().getType()).clone(
-                                            IntegerType::get(input.getContext(), 64)) ||
+  if (adaptor.getIndices().getType() != tensorOf(adaptor.getUpdates().getType())
+                                            .clone(IntegerType::get(input.getContext(), 64)) ||
       tensorOf(adaptor.getIndices().getType()).getRank() != input.getRank())
     return emitOptionalError(loc, "expected indices and updates of the same shape and the "
                                   "input's rank");
-  return inferScatterResult(loc, adaptor.getInput(), adaptor.getUpdates(),
-                            adaptor.getReduction(), types);
+  return inferScatterResult(loc, adaptor.getInput(), adaptor.getUpdates(), adaptor.getReduction(),
+                            types);
 }
 
 LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
@@ -736,8 +720,8 @@ LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   if (m < 1 || m > input.getRank() || updates.getShape() != ArrayRef<int64_t>(expected))
     return emitOptionalError(loc, "expected updates of shape ", shapeString(expected),
                              " for index tuples of ", m, " entries");
-  return inferScatterResult(loc, adaptor.getInput(), adaptor.getUpdates(),
-                            adaptor.getReduction(), types);
+  return inferScatterResult(loc, adaptor.getInput(), adaptor.getUpdates(), adaptor.getReduction(),
+                            types);
 }
 
 LogicalResult TopKOp::inferReturnTypes(MLIRContext *context, std::optional<Location> loc,
@@ -756,8 +740,7 @@ LogicalResult TopKOp::inferReturnTypes(MLIRContext *context, std::optional<Locat
 }
 
 LogicalResult ReverseSequenceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                                  Adaptor adaptor,
-                                                  SmallVectorImpl<Type> &types) {
+                                                  Adaptor adaptor, SmallVectorImpl<Type> &types) {
   auto input = tensorOf(adaptor.getInput().getType());
   int64_t batch = adaptor.getBatchAxis(), time = adaptor.getTimeAxis();
   if (input.getRank() < 2 || failed(checkAxis(loc, "batch_axis", batch, 2)) ||
@@ -765,8 +748,8 @@ LogicalResult ReverseSequenceOp::inferReturnTypes(MLIRContext *, std::optional<L
     return emitOptionalError(loc, "expected distinct batch and time axes among dims 0 and 1");
   if (tensorOf(adaptor.getLengths().getType()).getShape() !=
       ArrayRef<int64_t>{input.getDimSize(batch)})
-    return emitOptionalError(loc, "expected one length per batch entry (",
-                             input.getDimSize(batch), ")");
+    return emitOptionalError(loc, "expected one length per batch entry (", input.getDimSize(batch),
+                             ")");
   types.push_back(input);
   return success();
 }
@@ -806,8 +789,8 @@ LogicalResult ExpandOp::verify() {
   auto input = getInput().getType(), result = getResult().getType();
   if (input.getElementType() != result.getElementType())
     return emitOpError("expected the result element type (")
-           << result.getElementType() << ") to match the input's ("
-           << input.getElementType() << ")";
+           << result.getElementType() << ") to match the input's (" << input.getElementType()
+           << ")";
   auto shape = broadcastShapes(input.getShape(), result.getShape());
   if (failed(shape) || ArrayRef<int64_t>(*shape) != result.getShape())
     return emitOpError("expected input shape (")
@@ -816,8 +799,8 @@ LogicalResult ExpandOp::verify() {
   return success();
 }
 
-LogicalResult TileOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                       Adaptor adaptor, SmallVectorImpl<Type> &types) {
+LogicalResult TileOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
   auto input = tensorOf(adaptor.getInput().getType());
   if (failed(checkArraySize(loc, "repeats", adaptor.getRepeats(), input.getRank())) ||
       failed(checkAllAtLeast(loc, "repeats", adaptor.getRepeats(), 0)))
@@ -829,8 +812,8 @@ LogicalResult TileOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   return success();
 }
 
-LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                      Adaptor adaptor, SmallVectorImpl<Type> &types) {
+LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
   auto input = tensorOf(adaptor.getInput().getType());
   auto value = tensorOf(adaptor.getValue().getType());
   int64_t rank = input.getRank();
@@ -842,8 +825,8 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
     return failure();
   StringRef mode = adaptor.getMode();
   if (mode != "constant" && mode != "reflect" && mode != "edge" && mode != "wrap")
-    return emitOptionalError(loc, "expected mode constant, reflect, edge or wrap (got \"",
-                             mode, "\")");
+    return emitOptionalError(loc, "expected mode constant, reflect, edge or wrap (got \"", mode,
+                             "\")");
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < rank; ++d) {
     int64_t size = input.getDimSize(d) + adaptor.getPads()[d] + adaptor.getPads()[d + rank];
@@ -871,8 +854,7 @@ LogicalResult ResizeOp::verify() {
 }
 
 LogicalResult DepthToSpaceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                               Adaptor adaptor,
-                                               SmallVectorImpl<Type> &types) {
+                                               Adaptor adaptor, SmallVectorImpl<Type> &types) {
   auto input = tensorOf(adaptor.getInput().getType());
   int64_t b = adaptor.getBlocksize();
   if (input.getRank() != 4 || b < 1 || input.getDimSize(1) % (b * b) != 0)
@@ -887,8 +869,7 @@ LogicalResult DepthToSpaceOp::inferReturnTypes(MLIRContext *, std::optional<Loca
 }
 
 LogicalResult SpaceToDepthOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                               Adaptor adaptor,
-                                               SmallVectorImpl<Type> &types) {
+                                               Adaptor adaptor, SmallVectorImpl<Type> &types) {
   auto input = tensorOf(adaptor.getInput().getType());
   int64_t b = adaptor.getBlocksize();
   if (input.getRank() != 4 || b < 1 || input.getDimSize(2) % b || input.getDimSize(3) % b)
@@ -913,20 +894,20 @@ static FailureOr<int64_t> checkRecurrentOperands(std::optional<Location> loc, Va
                                                  Value sequenceLens, int64_t hidden,
                                                  StringRef direction, int64_t gates) {
   if (direction != "forward" && direction != "reverse" && direction != "bidirectional")
-    return emitOptionalError(loc, "expected direction forward, reverse or bidirectional "
-                                  "(got \"",
+    return emitOptionalError(loc,
+                             "expected direction forward, reverse or bidirectional "
+                             "(got \"",
                              direction, "\")");
   int64_t dirs = direction == "bidirectional" ? 2 : 1;
   auto xType = tensorOf(x.getType());
   if (xType.getRank() != 3)
     return emitOptionalError(loc, "expected X of rank 3 [seq, batch, input]");
   int64_t batch = xType.getDimSize(1), inputSize = xType.getDimSize(2);
-  auto expectShape = [&](Value v, StringRef name,
-                         ArrayRef<int64_t> shape) -> LogicalResult {
+  auto expectShape = [&](Value v, StringRef name, ArrayRef<int64_t> shape) -> LogicalResult {
     auto type = tensorOf(v.getType());
     if (type.getShape() != shape)
-      return emitOptionalError(loc, "expected ", name, " of shape ", shapeString(shape),
-                               " (got ", shapeString(type.getShape()), ")");
+      return emitOptionalError(loc, "expected ", name, " of shape ", shapeString(shape), " (got ",
+                               shapeString(type.getShape()), ")");
     return checkSameElementType(loc, x.getType(), type);
   };
   if (failed(expectShape(w, "W", {dirs, gates * hidden, inputSize})) ||
@@ -944,19 +925,18 @@ static void pushRecurrentResults(Value x, int64_t dirs, int64_t hidden, int64_t 
                                  SmallVectorImpl<Type> &types) {
   auto xType = tensorOf(x.getType());
   Type element = xType.getElementType();
-  types.push_back(RankedTensorType::get(
-      {xType.getDimSize(0), dirs, xType.getDimSize(1), hidden}, element));
+  types.push_back(
+      RankedTensorType::get({xType.getDimSize(0), dirs, xType.getDimSize(1), hidden}, element));
   for (int64_t i = 1; i < count; ++i)
     types.push_back(RankedTensorType::get({dirs, xType.getDimSize(1), hidden}, element));
 }
 
-LogicalResult LSTMOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                       Adaptor adaptor, SmallVectorImpl<Type> &types) {
+LogicalResult LSTMOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
   int64_t hidden = adaptor.getHiddenSize();
   auto dirs = checkRecurrentOperands(loc, adaptor.getX(), adaptor.getW(), adaptor.getR(),
                                      adaptor.getB(), adaptor.getInitialH(),
-                                     adaptor.getSequenceLens(), hidden,
-                                     adaptor.getDirection(), 4);
+                                     adaptor.getSequenceLens(), hidden, adaptor.getDirection(), 4);
   if (failed(dirs))
     return failure();
   if (adaptor.getInitialC().getType() != adaptor.getInitialH().getType())
@@ -967,26 +947,24 @@ LogicalResult LSTMOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   return success();
 }
 
-LogicalResult GRUOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                      Adaptor adaptor, SmallVectorImpl<Type> &types) {
+LogicalResult GRUOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
   int64_t hidden = adaptor.getHiddenSize();
   auto dirs = checkRecurrentOperands(loc, adaptor.getX(), adaptor.getW(), adaptor.getR(),
                                      adaptor.getB(), adaptor.getInitialH(),
-                                     adaptor.getSequenceLens(), hidden,
-                                     adaptor.getDirection(), 3);
+                                     adaptor.getSequenceLens(), hidden, adaptor.getDirection(), 3);
   if (failed(dirs))
     return failure();
   pushRecurrentResults(adaptor.getX(), *dirs, hidden, 2, types);
   return success();
 }
 
-LogicalResult RNNOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                      Adaptor adaptor, SmallVectorImpl<Type> &types) {
+LogicalResult RNNOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
   int64_t hidden = adaptor.getHiddenSize();
   auto dirs = checkRecurrentOperands(loc, adaptor.getX(), adaptor.getW(), adaptor.getR(),
                                      adaptor.getB(), adaptor.getInitialH(),
-                                     adaptor.getSequenceLens(), hidden,
-                                     adaptor.getDirection(), 1);
+                                     adaptor.getSequenceLens(), hidden, adaptor.getDirection(), 1);
   if (failed(dirs))
     return failure();
   pushRecurrentResults(adaptor.getX(), *dirs, hidden, 2, types);

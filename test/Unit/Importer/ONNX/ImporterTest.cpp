@@ -67,8 +67,7 @@ TEST_F(ImporterTest, InputShapeMakesDynamicDimsStatic) {
 TEST_F(ImporterTest, MissingInputShapeNamesTheInput) {
   TempFile file(kDynamicModel, "onnxtxt");
   EXPECT_FALSE(nnc::importONNXModelFile(&context, file.str(), {}));
-  EXPECT_NE(messages.find("graph input 'x' has dynamic dims (Nx4)"), std::string::npos)
-      << messages;
+  EXPECT_NE(messages.find("graph input 'x' has dynamic dims (Nx4)"), std::string::npos) << messages;
 }
 
 TEST_F(ImporterTest, InputShapeWithWrongRankIsRefused) {

@@ -26,8 +26,8 @@ LogicalResult inferBroadcastResult(std::optional<Location> loc, Type lhs, Type r
 LogicalResult inferPowResult(std::optional<Location> loc, Type lhs, Type rhs,
                              SmallVectorImpl<Type> &types);
 /// `rhs` must broadcast to `lhs`'s shape; the result is `lhs`'s type.
-LogicalResult inferUnidirectionalBroadcastResult(std::optional<Location> loc, Type lhs,
-                                                 Type rhs, SmallVectorImpl<Type> &types);
+LogicalResult inferUnidirectionalBroadcastResult(std::optional<Location> loc, Type lhs, Type rhs,
+                                                 SmallVectorImpl<Type> &types);
 /// Broadcast of two same-typed operands; the result is a bool (i1) tensor.
 LogicalResult inferCompareResult(std::optional<Location> loc, Type lhs, Type rhs,
                                  SmallVectorImpl<Type> &types);
@@ -35,9 +35,8 @@ LogicalResult inferCompareResult(std::optional<Location> loc, Type lhs, Type rhs
 LogicalResult inferSameTypeWithAxis(std::optional<Location> loc, Type input, int64_t axis,
                                     SmallVectorImpl<Type> &types);
 /// Reduction over sorted unique `axes`, keeping them as size 1 when `keepdims`.
-LogicalResult inferReduceResult(std::optional<Location> loc, Type input,
-                                ArrayRef<int64_t> axes, bool keepdims,
-                                SmallVectorImpl<Type> &types);
+LogicalResult inferReduceResult(std::optional<Location> loc, Type input, ArrayRef<int64_t> axes,
+                                bool keepdims, SmallVectorImpl<Type> &types);
 /// ArgMax / ArgMin over one axis; the result holds i64 indices.
 LogicalResult inferArgReduceResult(std::optional<Location> loc, Type input, int64_t axis,
                                    bool keepdims, SmallVectorImpl<Type> &types);
