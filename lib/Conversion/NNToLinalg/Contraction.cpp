@@ -83,11 +83,52 @@ Value addChannelBias(OpBuilder &b, Location loc, Value value, Value bias) {
       .getResult(0);
 }
 
+/// The grouped correlation both convolutions end in. `input` is the padded
+/// input viewed as [N, G, C/G, S...]; `weight` is [G, F/G, C/G, K...] when
+/// `weightIsFC`, else [G, C/G, F/G, K...]. Returns [N, F, O...] plus `bias`.
+Value groupedCorrelation(OpBuilder &b, Location loc, Value input, Value weight, bool weightIsFC,
+                         ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                         RankedTensorType resultType, Value bias) {
+  MLIRContext *context = b.getContext();
+  auto wShape = cast<RankedTensorType>(weight.getType()).getShape();
+  int64_t spatial = resultType.getRank() - 2;
+  int64_t group = wShape[0], fPerGroup = wShape[weightIsFC ? 1 : 2];
+  SmallVector<int64_t> groupedOut{resultType.getDimSize(0), group, fPerGroup};
+  groupedOut.append(resultType.getShape().begin() + 2, resultType.getShape().end());
+  auto groupedOutType = RankedTensorType::get(groupedOut, resultType.getElementType());
+  // Loops: n, g, f, o_1..o_s (parallel), c, k_1..k_s (reduction).
+  int64_t numLoops = 3 + spatial + 1 + spatial;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  AffineExpr n = d(0), g = d(1), f = d(2), c = d(3 + spatial);
+  SmallVector<AffineExpr> inExprs{n, g, c}, outExprs{n, g, f};
+  SmallVector<AffineExpr> wExprs =
+      weightIsFC ? SmallVector<AffineExpr>{g, f, c} : SmallVector<AffineExpr>{g, c, f};
+  for (int64_t i = 0; i < spatial; ++i) {
+    AffineExpr o = d(3 + i), k = d(4 + spatial + i);
+    inExprs.push_back(o * strides[i] + k * dilations[i]);
+    wExprs.push_back(k);
+    outExprs.push_back(o);
+  }
+  SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inExprs, context),
+                              AffineMap::get(numLoops, 0, wExprs, context),
+                              AffineMap::get(numLoops, 0, outExprs, context)};
+  SmallVector<utils::IteratorType> iterators(3 + spatial, utils::IteratorType::parallel);
+  iterators.append(1 + spatial, utils::IteratorType::reduction);
+  Value result =
+      linalg::GenericOp::create(b, loc, groupedOutType, ValueRange{input, weight},
+                                zeros(b, loc, groupedOutType), maps, iterators,
+                                [](OpBuilder &nb, Location l, ValueRange args) {
+                                  linalg::YieldOp::create(nb, l, multiplyAccumulate(nb, l, args));
+                                })
+          .getResult(0);
+  result = reshapeTensor(b, loc, result, resultType);
+  return bias ? addChannelBias(b, loc, result, bias) : result;
+}
+
 struct ConvToGeneric : OpRewritePattern<nn::ConvOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::ConvOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *context = rewriter.getContext();
     auto inType = op.getInput().getType();
     auto wType = op.getWeight().getType();
     auto resultType = op.getType();
@@ -114,45 +155,13 @@ struct ConvToGeneric : OpRewritePattern<nn::ConvOp> {
     groupedW.append(wType.getShape().begin() + 2, wType.getShape().end());
     Value weight =
         reshapeTensor(rewriter, loc, op.getWeight(), RankedTensorType::get(groupedW, element));
-    // Output [N, G, F/G, O...].
-    SmallVector<int64_t> groupedOut{batch, group, fPerGroup};
-    groupedOut.append(resultType.getShape().begin() + 2, resultType.getShape().end());
-    auto groupedOutType = RankedTensorType::get(groupedOut, element);
-
-    // Loops: n, g, f, o_1..o_s (parallel), c, k_1..k_s (reduction).
-    int64_t numLoops = 3 + spatial + 1 + spatial;
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-    AffineExpr n = d(0), g = d(1), f = d(2), c = d(3 + spatial);
-    SmallVector<AffineExpr> inExprs{n, g, c}, wExprs{g, f, c}, outExprs{n, g, f};
-    for (int64_t i = 0; i < spatial; ++i) {
-      AffineExpr o = d(3 + i), k = d(4 + spatial + i);
-      inExprs.push_back(o * op.getStrides()[i] + k * op.getDilations()[i]);
-      wExprs.push_back(k);
-      outExprs.push_back(o);
-    }
-    SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inExprs, context),
-                                AffineMap::get(numLoops, 0, wExprs, context),
-                                AffineMap::get(numLoops, 0, outExprs, context)};
-    SmallVector<utils::IteratorType> iterators(3 + spatial, utils::IteratorType::parallel);
-    iterators.append(1 + spatial, utils::IteratorType::reduction);
-    Value result =
-        linalg::GenericOp::create(rewriter, loc, groupedOutType, ValueRange{input, weight},
-                                  zeros(rewriter, loc, groupedOutType), maps, iterators,
-                                  [](OpBuilder &b, Location l, ValueRange args) {
-                                    linalg::YieldOp::create(b, l, multiplyAccumulate(b, l, args));
-                                  })
-            .getResult(0);
-    result = reshapeTensor(rewriter, loc, result, resultType);
-    if (op.getBias())
-      result = addChannelBias(rewriter, loc, result, op.getBias());
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, groupedCorrelation(rewriter, loc, input, weight, /*weightIsFC=*/true,
+                                              op.getStrides(), op.getDilations(), resultType,
+                                              op.getBias()));
     return success();
   }
 };
-/// conv_transpose as a convolution: the input spread out by the strides (zeros
-/// in between), padded by (k - 1) * d - pad (cropped where negative), and
-/// correlated with the spatially flipped kernel (flipped by its own generic, as
-/// an indexing map K - 1 - k would not let linalg derive the loop bounds).
+
 struct ConvTransposeToGeneric : OpRewritePattern<nn::ConvTransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::ConvTransposeOp op, PatternRewriter &rewriter) const override {
@@ -235,39 +244,13 @@ struct ConvTransposeToGeneric : OpRewritePattern<nn::ConvTransposeOp> {
                                          })
                    .getResult(0);
     }
-    SmallVector<int64_t> groupedOut{batch, group, fPerGroup};
-    groupedOut.append(resultType.getShape().begin() + 2, resultType.getShape().end());
-    auto groupedOutType = RankedTensorType::get(groupedOut, element);
-
-    int64_t numLoops = 3 + spatial + 1 + spatial;
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-    AffineExpr n = d(0), g = d(1), f = d(2), c = d(3 + spatial);
-    SmallVector<AffineExpr> inExprs{n, g, c}, wExprs{g, c, f}, outExprs{n, g, f};
-    for (int64_t i = 0; i < spatial; ++i) {
-      AffineExpr o = d(3 + i), k = d(4 + spatial + i);
-      inExprs.push_back(o + k * dilations[i]);
-      wExprs.push_back(k);
-      outExprs.push_back(o);
-    }
-    SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inExprs, context),
-                                AffineMap::get(numLoops, 0, wExprs, context),
-                                AffineMap::get(numLoops, 0, outExprs, context)};
-    SmallVector<utils::IteratorType> iterators(3 + spatial, utils::IteratorType::parallel);
-    iterators.append(1 + spatial, utils::IteratorType::reduction);
-    Value result =
-        linalg::GenericOp::create(rewriter, loc, groupedOutType, ValueRange{input, weight},
-                                  zeros(rewriter, loc, groupedOutType), maps, iterators,
-                                  [](OpBuilder &b, Location l, ValueRange args) {
-                                    linalg::YieldOp::create(b, l, multiplyAccumulate(b, l, args));
-                                  })
-            .getResult(0);
-    result = reshapeTensor(rewriter, loc, result, resultType);
-    if (op.getBias())
-      result = addChannelBias(rewriter, loc, result, op.getBias());
-    rewriter.replaceOp(op, result);
+    SmallVector<int64_t> unitStrides(spatial, 1);
+    rewriter.replaceOp(op, groupedCorrelation(rewriter, loc, input, weight, /*weightIsFC=*/false,
+                                              unitStrides, dilations, resultType, op.getBias()));
     return success();
   }
 };
+
 /// einsum is directly a linalg.generic: one loop per label, output labels
 /// parallel, the others reduced; a size-1 dim broadcasts against its label.
 struct EinsumToGeneric : OpRewritePattern<nn::EinsumOp> {
