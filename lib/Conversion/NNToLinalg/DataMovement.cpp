@@ -128,6 +128,15 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
+/// Index `raw` (i64) into a dim of `size`, counting negative values from the end.
+Value wrapIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
+  Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, indexConstant(b, loc, 0));
+  return arith::SelectOp::create(
+      b, loc, negative, arith::AddIOp::create(b, loc, index, indexConstant(b, loc, size)), index);
+}
+
 /// A copy of `input` into `type` where the result at index i reads `inMap(i)`.
 Value permuteGeneric(OpBuilder &b, Location loc, Value input, RankedTensorType type,
                      AffineMap inMap) {
@@ -191,16 +200,8 @@ struct GatherToGeneric : OpRewritePattern<nn::GatherOp> {
     rewriter.replaceOp(
         op, gatherGeneric(rewriter, loc, type, op.getInput(), op.getIndices(), indexMap,
                           [&](OpBuilder &b, Location l, ValueRange idx, ValueRange extras) {
-                            // Negative indices count from the end.
-                            Value raw =
-                                arith::IndexCastOp::create(b, l, b.getIndexType(), extras[0]);
-                            Value isNegative = arith::CmpIOp::create(
-                                b, l, arith::CmpIPredicate::slt, raw, indexConstant(b, l, 0));
-                            Value wrapped =
-                                arith::AddIOp::create(b, l, raw, indexConstant(b, l, dimSize));
-                            Value index = arith::SelectOp::create(b, l, isNegative, wrapped, raw);
                             SmallVector<Value> source(idx.begin(), idx.begin() + axis);
-                            source.push_back(index);
+                            source.push_back(wrapIndex(b, l, extras[0], dimSize));
                             source.append(idx.begin() + axis + q, idx.end());
                             return source;
                           }));
@@ -219,14 +220,8 @@ struct GatherElementsToGeneric : OpRewritePattern<nn::GatherElementsOp> {
         op, gatherGeneric(rewriter, loc, type, op.getInput(), op.getIndices(),
                           rewriter.getMultiDimIdentityMap(type.getRank()),
                           [&](OpBuilder &b, Location l, ValueRange idx, ValueRange extras) {
-                            Value raw =
-                                arith::IndexCastOp::create(b, l, b.getIndexType(), extras[0]);
-                            Value isNegative = arith::CmpIOp::create(
-                                b, l, arith::CmpIPredicate::slt, raw, indexConstant(b, l, 0));
-                            Value wrapped =
-                                arith::AddIOp::create(b, l, raw, indexConstant(b, l, dimSize));
                             SmallVector<Value> source(idx);
-                            source[axis] = arith::SelectOp::create(b, l, isNegative, wrapped, raw);
+                            source[axis] = wrapIndex(b, l, extras[0], dimSize);
                             return source;
                           }));
     return success();
@@ -286,13 +281,7 @@ struct OneHotToGeneric : OpRewritePattern<nn::OneHotOp> {
         op, gatherGeneric(rewriter, loc, type, values, op.getIndices(), indexMap,
                           [&](OpBuilder &b, Location l, ValueRange idx, ValueRange extras) {
                             // Negative indices count from depth.
-                            Value raw =
-                                arith::IndexCastOp::create(b, l, b.getIndexType(), extras[0]);
-                            Value wrapped =
-                                arith::AddIOp::create(b, l, raw, indexConstant(b, l, depth));
-                            Value negative = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
-                                                                   raw, indexConstant(b, l, 0));
-                            Value index = arith::SelectOp::create(b, l, negative, wrapped, raw);
+                            Value index = wrapIndex(b, l, extras[0], depth);
                             Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
                                                               idx[axis], index);
                             Value which = arith::SelectOp::create(b, l, hit, indexConstant(b, l, 1),
@@ -302,15 +291,6 @@ struct OneHotToGeneric : OpRewritePattern<nn::OneHotOp> {
     return success();
   }
 };
-
-/// Index `raw` (i64) into a dim of `size`, counting negative values from the end.
-Value wrapIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
-  Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
-  Value negative =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, indexConstant(b, loc, 0));
-  return arith::SelectOp::create(
-      b, loc, negative, arith::AddIOp::create(b, loc, index, indexConstant(b, loc, size)), index);
-}
 
 struct GatherNDToGeneric : OpRewritePattern<nn::GatherNDOp> {
   using OpRewritePattern::OpRewritePattern;
