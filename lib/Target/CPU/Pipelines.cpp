@@ -36,6 +36,8 @@ void mlir::nnc::buildCPULinalgPipeline(OpPassManager &pm, const CPUPipelineOptio
   }
   pm.addPass(createNNCConvertNNToLinalgPass());
   pm.addPass(createCanonicalizerPass());
+  if (options.optLevel > 0)
+    pm.addNestedPass<func::FuncOp>(createNNCCPUFuseElementwisePass());
 }
 
 void mlir::nnc::buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {

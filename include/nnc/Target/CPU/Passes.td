@@ -41,4 +41,16 @@ def NNCCPUExpandCopiesPass : Pass<"nnc-cpu-expand-copies", "mlir::func::FuncOp">
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def NNCCPUFuseElementwisePass : Pass<"nnc-cpu-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuses chains of elementwise linalg ops into one loop nest";
+  let description = [{
+    An elementwise producer with a single use is fused into an elementwise
+    consumer (all loops parallel), so that bias + activation, GELU or the
+    steps of a normalization run as one loop nest without intermediate
+    buffers. Producers are not fused into contractions or reductions, where
+    they would be recomputed once per reduction step.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 #endif // NNC_TARGET_CPU_PASSES_TD
