@@ -11,6 +11,7 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "nnc/Conversion/Passes.h"
+#include "nnc/Dialect/NN/Transforms/Passes.h"
 #include "nnc/InitAllDialects.h"
 #include "nnc/Target/CPU/Passes.h"
 #include "nnc/Target/CPU/Pipelines.h"
@@ -18,6 +19,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::nnc::registerNNCConversionPasses();
+  mlir::nnc::nn::registerNNPasses();
   mlir::nnc::registerNNCCPUPasses();
   mlir::nnc::registerCPUPipelines();
   mlir::DialectRegistry registry;

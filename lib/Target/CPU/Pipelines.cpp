@@ -12,6 +12,7 @@
 #include "nnc/Target/CPU/Pipelines.h"
 
 #include "nnc/Conversion/Passes.h"
+#include "nnc/Dialect/NN/Transforms/Passes.h"
 #include "nnc/Target/CPU/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -33,6 +34,7 @@ void mlir::nnc::buildCPULinalgPipeline(OpPassManager &pm, const CPUPipelineOptio
   if (options.optLevel > 0) {
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
+    pm.addPass(nn::createNNFoldConstantTransposesPass());
   }
   pm.addPass(createNNCConvertNNToLinalgPass());
   pm.addPass(createCanonicalizerPass());
