@@ -276,17 +276,6 @@ Value binaryBody(Operation *op, OpBuilder &b, Location loc, Value l, Value r) {
       .Default([](Operation *) { return Value(); });
 }
 
-/// True when linalg/arith can take the element type as is (arith wants signless
-/// integers; nnc's ui8 needs a type conversion that is not written yet).
-bool hasSignlessElements(Operation *op) {
-  auto signless = [](Type t) {
-    Type e = getElementTypeOrSelf(t);
-    return !isa<IntegerType>(e) || e.isSignlessInteger();
-  };
-  return llvm::all_of(op->getOperandTypes(), signless) &&
-         llvm::all_of(op->getResultTypes(), signless);
-}
-
 /// Lowers a unary or binary elementwise nn op to a broadcasting linalg.generic.
 template <typename OpTy> struct ElementwiseToGeneric : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;

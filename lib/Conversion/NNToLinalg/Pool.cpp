@@ -29,12 +29,18 @@ SmallVector<int64_t> windowEndPads(RankedTensorType input, RankedTensorType resu
   return high;
 }
 
-/// A generic reducing every window of `input` (already padded) with `combine`
-/// into an accumulator initialized to `init`.
-Value reduceWindows(OpBuilder &b, Location loc, Value input, RankedTensorType resultType,
-                    const PoolWindow &w, Value init,
-                    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
-  MLIRContext *context = b.getContext();
+/// `input` padded with `value` by the begin pads and the (ceil-mode) end pads.
+Value padForWindows(OpBuilder &b, Location loc, Value input, RankedTensorType resultType,
+                    const PoolWindow &w, Value value) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> low(2, 0);
+  low.append(w.pads.begin(), w.pads.begin() + w.kernel.size());
+  return padTensor(b, loc, input, low, windowEndPads(inType, resultType, w), value);
+}
+
+/// Indexing maps of a window loop nest over (n, c, o..., k...): the padded
+/// input, the window extent operand, and the output.
+SmallVector<AffineMap> windowMaps(MLIRContext *context, const PoolWindow &w) {
   int64_t spatial = w.kernel.size();
   int64_t numLoops = 2 + 2 * spatial;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
@@ -45,13 +51,26 @@ Value reduceWindows(OpBuilder &b, Location loc, Value input, RankedTensorType re
     windowExprs.push_back(k);
     outExprs.push_back(o);
   }
+  return {AffineMap::get(numLoops, 0, inExprs, context),
+          AffineMap::get(numLoops, 0, windowExprs, context),
+          AffineMap::get(numLoops, 0, outExprs, context)};
+}
+
+SmallVector<utils::IteratorType> windowIterators(const PoolWindow &w) {
+  SmallVector<utils::IteratorType> iterators(2 + w.kernel.size(), utils::IteratorType::parallel);
+  iterators.append(w.kernel.size(), utils::IteratorType::reduction);
+  return iterators;
+}
+
+/// A generic reducing every window of `input` (already padded) with `combine`
+/// into an accumulator initialized to `init`.
+Value reduceWindows(OpBuilder &b, Location loc, Value input, RankedTensorType resultType,
+                    const PoolWindow &w, Value init,
+                    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   // The window operand only carries the kernel extent for the reduction loops.
   Value window = tensor::EmptyOp::create(b, loc, w.kernel, resultType.getElementType());
-  SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inExprs, context),
-                              AffineMap::get(numLoops, 0, windowExprs, context),
-                              AffineMap::get(numLoops, 0, outExprs, context)};
-  SmallVector<utils::IteratorType> iterators(2 + spatial, utils::IteratorType::parallel);
-  iterators.append(spatial, utils::IteratorType::reduction);
+  SmallVector<AffineMap> maps = windowMaps(b.getContext(), w);
+  SmallVector<utils::IteratorType> iterators = windowIterators(w);
   return linalg::GenericOp::create(b, loc, resultType, ValueRange{input, window},
                                    filledTensor(b, loc, resultType, init), maps, iterators,
                                    [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -72,11 +91,8 @@ struct MaxPoolToGeneric : OpRewritePattern<nn::MaxPoolOp> {
     auto resultType = op.getResult().getType();
     Type element = resultType.getElementType();
     int64_t spatial = w.kernel.size();
-    SmallVector<int64_t> low(2, 0);
-    low.append(w.pads.begin(), w.pads.begin() + spatial);
     Value lowest = extremeConstant(rewriter, loc, element, /*lowest=*/true);
-    Value input =
-        padTensor(rewriter, loc, op.getInput(), low, windowEndPads(inType, resultType, w), lowest);
+    Value input = padForWindows(rewriter, loc, op.getInput(), resultType, w, lowest);
     if (op.getIndices().use_empty()) {
       Value result = reduceWindows(
           rewriter, loc, input, resultType, w, lowest,
@@ -86,21 +102,11 @@ struct MaxPoolToGeneric : OpRewritePattern<nn::MaxPoolOp> {
       rewriter.replaceOp(op, {result, unusedIndices});
       return success();
     }
-    MLIRContext *context = rewriter.getContext();
-    int64_t numLoops = 2 + 2 * spatial;
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-    SmallVector<AffineExpr> inExprs{d(0), d(1)}, windowExprs, outExprs{d(0), d(1)};
-    for (int64_t i = 0; i < spatial; ++i) {
-      inExprs.push_back(d(2 + i) * w.strides[i] + d(2 + spatial + i) * w.dilations[i]);
-      windowExprs.push_back(d(2 + spatial + i));
-      outExprs.push_back(d(2 + i));
-    }
+    // The same window loops, with a second output for the index.
     Value window = tensor::EmptyOp::create(rewriter, loc, w.kernel, element);
-    AffineMap outMap = AffineMap::get(numLoops, 0, outExprs, context);
-    SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inExprs, context),
-                                AffineMap::get(numLoops, 0, windowExprs, context), outMap, outMap};
-    SmallVector<utils::IteratorType> iterators(2 + spatial, utils::IteratorType::parallel);
-    iterators.append(spatial, utils::IteratorType::reduction);
+    SmallVector<AffineMap> maps = windowMaps(rewriter.getContext(), w);
+    maps.push_back(maps.back());
+    SmallVector<utils::IteratorType> iterators = windowIterators(w);
     auto indexType = RankedTensorType::get(resultType.getShape(), rewriter.getI64Type());
     ArrayRef<int64_t> inShape = inType.getShape();
     bool columnMajor = op.getStorageOrder() == 1;
@@ -150,11 +156,8 @@ struct AvgPoolToGeneric : OpRewritePattern<nn::AvgPoolOp> {
     auto resultType = op.getType();
     Type element = resultType.getElementType();
     int64_t spatial = w.kernel.size();
-    SmallVector<int64_t> low(2, 0);
-    low.append(w.pads.begin(), w.pads.begin() + spatial);
     Value zero = scalarConstant(rewriter, loc, element, 0);
-    Value input =
-        padTensor(rewriter, loc, op.getInput(), low, windowEndPads(inType, resultType, w), zero);
+    Value input = padForWindows(rewriter, loc, op.getInput(), resultType, w, zero);
     Value sum = reduceWindows(
         rewriter, loc, input, resultType, w, zero,
         [](OpBuilder &b, Location l, Value acc, Value x) { return createAdd(b, l, acc, x); });

@@ -97,7 +97,7 @@ template <typename OpTy> struct ReduceToGeneric : OpRewritePattern<OpTy> {
     Value input = op.getInput();
     auto type = cast<RankedTensorType>(input.getType());
     Type t = type.getElementType();
-    if (isa<IntegerType>(t) && !t.isSignlessInteger())
+    if (!hasSignlessElements(op))
       return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
     bool isFloatType = isa<FloatType>(t);
     ArrayRef<int64_t> axes = op.getAxes();
@@ -224,7 +224,7 @@ template <typename OpTy, bool isMax> struct ArgReduceToGeneric : OpRewritePatter
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
     Type t = op.getInput().getType().getElementType();
-    if (isa<IntegerType>(t) && !t.isSignlessInteger())
+    if (!hasSignlessElements(op))
       return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
     Value index = argExtreme(rewriter, op.getLoc(), op.getInput(), op.getAxis(), isMax,
                              op.getSelectLastIndex());
@@ -243,7 +243,7 @@ struct CumSumToGeneric : OpRewritePattern<nn::CumSumOp> {
     MLIRContext *context = rewriter.getContext();
     auto type = op.getType();
     Type t = type.getElementType();
-    if (isa<IntegerType>(t) && !t.isSignlessInteger())
+    if (!hasSignlessElements(op))
       return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
     int64_t rank = type.getRank(), axis = op.getAxis();
     // Loops: the result dims, then j (reduction) over the axis.
@@ -343,7 +343,7 @@ struct TopKToGeneric : OpRewritePattern<nn::TopKOp> {
     MLIRContext *context = rewriter.getContext();
     auto inType = op.getInput().getType();
     Type t = inType.getElementType();
-    if (isa<IntegerType>(t) && !t.isSignlessInteger())
+    if (!hasSignlessElements(op))
       return rewriter.notifyMatchFailure(op, "unsigned element types are not lowered yet");
     int64_t rank = inType.getRank(), axis = op.getAxis();
     bool largest = op.getLargest();

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace mlir::nnc;
@@ -19,6 +20,15 @@ AffineMap lowering::broadcastMap(MLIRContext *context, ArrayRef<int64_t> operand
                                                        : getAffineDimExpr(dim, context));
   }
   return AffineMap::get(resultShape.size(), 0, exprs, context);
+}
+
+bool lowering::hasSignlessElements(Operation *op) {
+  auto signless = [](Type t) {
+    Type e = getElementTypeOrSelf(t);
+    return !isa<IntegerType>(e) || e.isSignlessInteger();
+  };
+  return llvm::all_of(op->getOperandTypes(), signless) &&
+         llvm::all_of(op->getResultTypes(), signless);
 }
 
 Value lowering::buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,

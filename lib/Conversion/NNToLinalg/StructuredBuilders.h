@@ -24,6 +24,10 @@ using ScalarBodyFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
 AffineMap broadcastMap(MLIRContext *context, ArrayRef<int64_t> operandShape,
                        ArrayRef<int64_t> resultShape);
 
+/// True when arith can take every operand and result element type as is: it
+/// wants signless integers, and nnc's ui8 needs a type conversion not written yet.
+bool hasSignlessElements(Operation *op);
+
 /// A linalg.generic computing `resultType` elementwise from `inputs`, each
 /// broadcast to the result shape; `body` maps the scalar inputs to the result.
 Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
