@@ -233,8 +233,18 @@ int main(int argc, char **argv) {
   if (failed(signature))
     return 1;
   signature->accessorName = modelName + "_model_v0";
+  std::string error;
+  auto machine = nnc::createCPUTargetMachine(
+      {mtriple, llvm::codegen::getMCPU(), llvm::join(llvm::codegen::getMAttrs(), ",")}, error);
+  if (failed(machine)) {
+    llvm::errs() << "nnc-compile: error: " << error << "\n";
+    return 1;
+  }
+  nnc::CPUVectorUnit vectorUnit = nnc::describeVectorUnit(**machine);
   nnc::CPUPipelineOptions pipelineOptions;
   pipelineOptions.optLevel = level;
+  pipelineOptions.vectorBits = vectorUnit.bits;
+  pipelineOptions.vectorRegisters = vectorUnit.registers;
   PassManager pm(&context, ModuleOp::getOperationName());
   switch (emit) {
   case EmitKind::Header:
@@ -292,7 +302,6 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  std::string error;
   // A shared library is linked from an object in a temporary file.
   bool linked = emit == EmitKind::Shared || emit == EmitKind::Static;
   SmallString<128> objectPath;
@@ -330,12 +339,6 @@ int main(int argc, char **argv) {
   case EmitKind::Obj:
   case EmitKind::Shared:
   case EmitKind::Static: {
-    auto machine = nnc::createCPUTargetMachine(
-        {mtriple, llvm::codegen::getMCPU(), llvm::join(llvm::codegen::getMAttrs(), ",")}, error);
-    if (failed(machine)) {
-      llvm::errs() << "nnc-compile: error: " << error << "\n";
-      return 1;
-    }
     llvm::LLVMContext llvmContext;
     auto llvmModule = nnc::translateAndOptimize(*module, *signature, **machine, llvmContext);
     if (!llvmModule)

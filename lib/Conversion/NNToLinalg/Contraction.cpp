@@ -83,6 +83,76 @@ Value addChannelBias(OpBuilder &b, Location loc, Value value, Value bias) {
       .getResult(0);
 }
 
+/// An ungrouped convolution as one GEMM per image: the weight [F, C*K] times
+/// the image's patches [C*K, O] (im2col), so that it runs through the same
+/// register-blocked matmul kernel as MatMul and Gemm. A 1x1, stride-1 kernel
+/// reads the input in place; otherwise the patches are gathered once. `input`
+/// is the padded input [N, 1, C, S'...]; `weight` is [1, F, C, K...].
+Value correlationAsGemm(OpBuilder &b, Location loc, Value input, Value weight,
+                        ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                        RankedTensorType resultType) {
+  MLIRContext *context = b.getContext();
+  Type element = resultType.getElementType();
+  auto inShape = cast<RankedTensorType>(input.getType()).getShape();
+  auto wShape = cast<RankedTensorType>(weight.getType()).getShape();
+  int64_t spatial = resultType.getRank() - 2;
+  int64_t batch = inShape[0], channels = inShape[2], filters = wShape[1];
+  ArrayRef<int64_t> kernel = wShape.drop_front(3), outSpatial = resultType.getShape().drop_front(2);
+  int64_t kernelSize = llvm::product_of(kernel), outSize = llvm::product_of(outSpatial);
+  int64_t reduction = channels * kernelSize;
+
+  Value patches;
+  bool inPlace = kernelSize == 1 && llvm::all_of(strides, [](int64_t s) { return s == 1; }) &&
+                 inShape.drop_front(3) == outSpatial;
+  if (inPlace) {
+    patches = reshapeTensor(b, loc, input,
+                            RankedTensorType::get({batch, reduction, outSize}, element));
+  } else {
+    // patches[n, c, k..., o...] = input[n, 0, c, o * stride + k * dilation].
+    int64_t numLoops = 2 + 2 * spatial;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+    SmallVector<AffineExpr> inExprs{d(0), getAffineConstantExpr(0, context), d(1)};
+    SmallVector<int64_t> patchShape{batch, channels};
+    for (int64_t i = 0; i < spatial; ++i) {
+      inExprs.push_back(d(2 + spatial + i) * strides[i] + d(2 + i) * dilations[i]);
+      patchShape.push_back(kernel[i]);
+    }
+    patchShape.append(outSpatial.begin(), outSpatial.end());
+    auto patchType = RankedTensorType::get(patchShape, element);
+    Value init = tensor::EmptyOp::create(b, loc, patchShape, element);
+    SmallVector<utils::IteratorType> iterators(numLoops, utils::IteratorType::parallel);
+    patches = linalg::GenericOp::create(
+                  b, loc, patchType, input, init,
+                  ArrayRef<AffineMap>{AffineMap::get(numLoops, 0, inExprs, context),
+                                      b.getMultiDimIdentityMap(numLoops)},
+                  iterators,
+                  [](OpBuilder &nb, Location l, ValueRange args) {
+                    linalg::YieldOp::create(nb, l, args[0]);
+                  })
+                  .getResult(0);
+    patches = reshapeTensor(b, loc, patches,
+                            RankedTensorType::get({batch, reduction, outSize}, element));
+  }
+  Value matrix =
+      reshapeTensor(b, loc, weight, RankedTensorType::get({filters, reduction}, element));
+  // Loops: n, f, o (parallel), q (reduction).
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  SmallVector<AffineMap> maps{AffineMap::get(4, 0, {d(1), d(3)}, context),
+                              AffineMap::get(4, 0, {d(0), d(3), d(2)}, context),
+                              AffineMap::get(4, 0, {d(0), d(1), d(2)}, context)};
+  auto gemmType = RankedTensorType::get({batch, filters, outSize}, element);
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  Value result =
+      linalg::GenericOp::create(b, loc, gemmType, ValueRange{matrix, patches},
+                                zeros(b, loc, gemmType), maps, iterators,
+                                [](OpBuilder &nb, Location l, ValueRange args) {
+                                  linalg::YieldOp::create(nb, l, multiplyAccumulate(nb, l, args));
+                                })
+          .getResult(0);
+  return reshapeTensor(b, loc, result, resultType);
+}
+
 /// The grouped correlation both convolutions end in. `input` is the padded
 /// input viewed as [N, G, C/G, S...]; `weight` is [G, F/G, C/G, K...] when
 /// `weightIsFC`, else [G, C/G, F/G, K...]. Returns [N, F, O...] plus `bias`.
@@ -91,6 +161,10 @@ Value groupedCorrelation(OpBuilder &b, Location loc, Value input, Value weight, 
                          RankedTensorType resultType, Value bias) {
   MLIRContext *context = b.getContext();
   auto wShape = cast<RankedTensorType>(weight.getType()).getShape();
+  if (wShape[0] == 1 && weightIsFC) {
+    Value result = correlationAsGemm(b, loc, input, weight, strides, dilations, resultType);
+    return bias ? addChannelBias(b, loc, result, bias) : result;
+  }
   int64_t spatial = resultType.getRank() - 2;
   int64_t group = wShape[0], fPerGroup = wShape[weightIsFC ? 1 : 2];
   SmallVector<int64_t> groupedOut{resultType.getDimSize(0), group, fPerGroup};

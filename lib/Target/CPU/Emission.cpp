@@ -8,6 +8,7 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Object/ArchiveWriter.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -51,6 +52,21 @@ mlir::nnc::createCPUTargetMachine(const CPUTargetOptions &options, std::string &
     return failure();
   }
   return machine;
+}
+
+CPUVectorUnit mlir::nnc::describeVectorUnit(const llvm::TargetMachine &machine) {
+  const llvm::MCSubtargetInfo *info = machine.getMCSubtargetInfo();
+  const llvm::Triple &triple = machine.getTargetTriple();
+  if (triple.isX86()) {
+    if (info->checkFeatures("+avx512f"))
+      return {512, 32};
+    if (info->checkFeatures("+avx"))
+      return {256, 16};
+    return {128, 16};
+  }
+  if (triple.isAArch64())
+    return {128, 32};
+  return {};
 }
 
 std::unique_ptr<llvm::Module> mlir::nnc::translateAndOptimize(ModuleOp module,

@@ -38,8 +38,20 @@ void mlir::nnc::buildCPULinalgPipeline(OpPassManager &pm, const CPUPipelineOptio
   }
   pm.addPass(createNNCConvertNNToLinalgPass());
   pm.addPass(createCanonicalizerPass());
-  if (options.optLevel > 0)
-    pm.addNestedPass<func::FuncOp>(createNNCCPUFuseElementwisePass());
+  if (options.optLevel == 0)
+    return;
+  pm.addNestedPass<func::FuncOp>(createNNCCPUFuseElementwisePass());
+  if (options.vectorBits >= 128) {
+    NNCCPUSelectStrategyPassOptions strategy;
+    strategy.vectorBits = options.vectorBits;
+    strategy.vectorRegisters = options.vectorRegisters;
+    pm.addNestedPass<func::FuncOp>(createNNCCPUSelectStrategyPass(strategy));
+    pm.addNestedPass<func::FuncOp>(createNNCCPUTilePass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addNestedPass<func::FuncOp>(createNNCCPUVectorizePass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
 }
 
 void mlir::nnc::buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
@@ -54,9 +66,11 @@ void mlir::nnc::buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions
   pm.addNestedPass<func::FuncOp>(createNNCCPUExpandCopiesPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToSCFPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   // Integer powers become small helper functions; math with LLVM intrinsics
   // next; the rest (erf, ...) become libm calls.

@@ -52,6 +52,13 @@ struct CPUTargetOptions {
   std::string triple, cpu, features;
 };
 
+/// The vector registers code for `machine` may use: width in bits (0 when
+/// there is no vector unit nnc generates code for) and count.
+struct CPUVectorUnit {
+  int64_t bits = 0, registers = 0;
+};
+CPUVectorUnit describeVectorUnit(const llvm::TargetMachine &machine);
+
 /// Creates the TargetMachine for `options` (PIC, aggressive codegen).
 FailureOr<std::unique_ptr<llvm::TargetMachine>>
 createCPUTargetMachine(const CPUTargetOptions &options, std::string &error);

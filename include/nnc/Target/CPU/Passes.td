@@ -53,4 +53,58 @@ def NNCCPUFuseElementwisePass : Pass<"nnc-cpu-fuse-elementwise", "mlir::func::Fu
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def NNCCPUSelectStrategyPass : Pass<"nnc-cpu-select-strategy", "mlir::func::FuncOp"> {
+  let summary = "Chooses tiling and vectorization for each linalg op";
+  let description = [{
+    Writes the code generation choices for every op the CPU backend knows how
+    to specialize as an `nnc.cpu_strategy` attribute (see
+    include/nnc/Target/CPU/Strategy.h). Contractions (matmul, and convolutions
+    lowered to a GEMM) get a register tile sized to the vector registers and
+    cache tiles sized to L1 and L2:
+
+    ```mlir
+    linalg.generic {..., nnc.cpu_strategy = {kind = "contraction",
+        cache_tiles = array<i64: 256, 384, 128>, cache_order = array<i64: 1, 2, 0>,
+        register_tiles = array<i64: 8, 48, 0>, register_order = array<i64: 1, 0, 2>}}
+    ```
+
+    The options describe the target; nnc-compile derives them from the
+    target machine's features.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", "512", "Width of a vector register">,
+    Option<"vectorRegisters", "vector-registers", "int64_t", "32", "Number of vector registers">,
+    Option<"l1Bytes", "l1-bytes", "int64_t", "32768", "L1 data cache size per core">,
+    Option<"l2Bytes", "l2-bytes", "int64_t", "1048576", "L2 cache size per core">,
+  ];
+}
+
+def NNCCPUTilePass : Pass<"nnc-cpu-tile", "mlir::func::FuncOp"> {
+  let summary = "Tiles ops by their nnc.cpu_strategy through TilingInterface";
+  let description = [{
+    Tiles every op that carries an `nnc.cpu_strategy` twice with
+    `scf::tileUsingSCF`: by the cache tiles in the cache order, then the
+    resulting tile by the register tiles in the register order. The innermost
+    tile loses the strategy and is marked
+    `nnc.cpu_kernel = {register_tiles = array<i64: ...>}` for vectorization.
+    Tile sizes that cover a whole loop leave it untiled.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::affine::AffineDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def NNCCPUVectorizePass : Pass<"nnc-cpu-vectorize", "mlir::func::FuncOp"> {
+  let summary = "Rewrites register tiles into vector code";
+  let description = [{
+    A contraction marked `nnc.cpu_kernel` (at most mr x nr of the result)
+    becomes a register-blocked kernel: the mr result rows are held in
+    vector registers of nr lanes while a loop over k loads one rhs row and
+    adds, for each result row, the broadcast lhs element times that row with
+    `vector.fma`. A partial column tile uses masked transfers; a partial row
+    tile runs one row at a time.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
+                           "mlir::tensor::TensorDialect", "mlir::arith::ArithDialect"];
+}
+
 #endif // NNC_TARGET_CPU_PASSES_TD

@@ -11,6 +11,12 @@ namespace mlir::nnc {
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<unsigned> optLevel{
       *this, "opt-level", llvm::cl::desc("Graph optimization level (0-3)"), llvm::cl::init(2)};
+  PassOptions::Option<int64_t> vectorBits{
+      *this, "vector-bits", llvm::cl::desc("Vector register width of the target (0: scalar code)"),
+      llvm::cl::init(512)};
+  PassOptions::Option<int64_t> vectorRegisters{
+      *this, "vector-registers", llvm::cl::desc("Number of vector registers of the target"),
+      llvm::cl::init(32)};
 };
 
 /// nn -> linalg/tensor on tensors (graph simplification first above -O0).

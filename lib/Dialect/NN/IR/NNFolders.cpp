@@ -11,6 +11,7 @@
 #include "nnc/Dialect/NN/IR/NNOps.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/APSInt.h"
@@ -434,4 +435,15 @@ OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
   return foldGatherLike(adaptor.getInput(), getType(), [&](int64_t i) -> std::optional<int64_t> {
     return broadcastIndex(i, outShape, inShape);
   });
+}
+
+ArrayRef<char> mlir::nnc::nn::getRawElementBytes(ElementsAttr value) {
+  if (value.getElementType().isInteger(1))
+    return {};
+  if (auto dense = dyn_cast<DenseElementsAttr>(value))
+    return dense.isSplat() ? ArrayRef<char>() : dense.getRawData();
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+    if (const AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      return blob->getData();
+  return {};
 }

@@ -17,19 +17,6 @@ using namespace mlir;
 using namespace mlir::nnc;
 
 namespace {
-/// The raw little-endian element bytes of a constant, or an empty range when
-/// they are not available (elided resources, bit-packed bools).
-ArrayRef<char> rawBytes(ElementsAttr value) {
-  if (value.getElementType().isInteger(1))
-    return {};
-  if (auto dense = dyn_cast<DenseElementsAttr>(value))
-    return dense.isSplat() ? ArrayRef<char>() : dense.getRawData();
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
-    if (const AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return blob->getData();
-  return {};
-}
-
 struct TransposeConstant : OpRewritePattern<nn::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::TransposeOp op, PatternRewriter &rewriter) const override {
@@ -42,7 +29,7 @@ struct TransposeConstant : OpRewritePattern<nn::TransposeOp> {
       rewriter.replaceOpWithNewOp<nn::ConstantOp>(op, dense.resizeSplat(resultType));
       return success();
     }
-    ArrayRef<char> input = rawBytes(value);
+    ArrayRef<char> input = nn::getRawElementBytes(value);
     if (input.empty())
       return rewriter.notifyMatchFailure(op, "constant data is not available as bytes");
     auto inType = cast<RankedTensorType>(value.getType());

@@ -4,6 +4,7 @@
 #define NNC_DIALECT_NN_IR_NNOPS_H
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinAttributeInterfaces.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
@@ -47,6 +48,10 @@ FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> lhs, ArrayRef<
 /// Output size of one spatial dim of a convolution or pooling window.
 int64_t windowOutputSize(int64_t input, int64_t kernel, int64_t stride, int64_t dilation,
                          int64_t padBegin, int64_t padEnd, bool ceilMode);
+
+/// The raw little-endian element bytes of a constant, or an empty range when
+/// they are not available (splats, elided resources, bit-packed bools).
+ArrayRef<char> getRawElementBytes(ElementsAttr value);
 
 } // namespace mlir::nnc::nn
 

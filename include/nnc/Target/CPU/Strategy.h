@@ -1,0 +1,75 @@
+//===- Strategy.h - CPU code generation choices as attributes ---*- C++ -*-===//
+//
+// The strategy step decides, per linalg op, how the CPU code for it is shaped
+// and writes the decision as a dictionary attribute so that it can be read,
+// tested in lit and overridden on its own:
+//
+//   nnc.cpu_strategy = {kind = "contraction",
+//                       cache_tiles = array<i64: ...>,  cache_order = array<i64: ...>,
+//                       register_tiles = array<i64: ...>, register_order = array<i64: ...>,
+//                       pack_rhs = true, vector_lanes = 8}
+//
+// Tile sizes are per loop of the op (0 = not tiled at that level); orders are
+// permutations of the loops, outermost first. Tiling turns the op into loops
+// around a register tile marked `nnc.cpu_kernel = {register_tiles = ...}`,
+// which vectorization then rewrites into register-blocked vector code.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NNC_TARGET_CPU_STRATEGY_H
+#define NNC_TARGET_CPU_STRATEGY_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+#include <optional>
+
+namespace mlir::nnc::cpu {
+
+inline constexpr llvm::StringLiteral kStrategyAttrName = "nnc.cpu_strategy";
+inline constexpr llvm::StringLiteral kKernelAttrName = "nnc.cpu_kernel";
+
+/// What the target offers the code generator.
+struct TargetDescription {
+  int64_t vectorBits = 512;
+  int64_t vectorRegisters = 32;
+  int64_t l1Bytes = 32 * 1024;
+  int64_t l2Bytes = 1024 * 1024;
+};
+
+/// A contraction C[b.., m, n] += A[b.., m, k] * B[b.., k, n] in any loop order,
+/// identified by its loops; `batch` holds every loop other than m, n and k. `lhs` is the input indexed by m, `rhs` the one
+/// indexed by n; n is the innermost dimension of both `rhs` and the result, so
+/// that a row of either is a contiguous vector.
+struct ContractionShape {
+  SmallVector<unsigned> batch;
+  unsigned m, n, k;
+  unsigned lhs, rhs;
+};
+
+/// Matches an f32 multiply-accumulate generic with one k loop whose result
+/// and rhs are contiguous along an n loop. Extra m and n loops count as batch.
+std::optional<ContractionShape> matchContraction(linalg::LinalgOp op);
+/// The same, for static shapes: the ops the strategy applies to.
+std::optional<ContractionShape> matchVectorizableContraction(linalg::LinalgOp op);
+
+struct TilingStrategy {
+  SmallVector<int64_t> cacheTiles, cacheOrder, registerTiles, registerOrder;
+  /// Whether the rhs is repacked into column slivers first (see
+  /// packContractionRhs); the tiles then still refer to the original loops.
+  bool packRhs = false;
+  /// Elements per vector register; register tiles of vectorized loops are
+  /// multiples of it.
+  int64_t vectorLanes = 0;
+};
+
+/// Picks register and cache blocking for a contraction on `target`.
+TilingStrategy selectContractionStrategy(linalg::LinalgOp op, const ContractionShape &shape,
+                                         const TargetDescription &target);
+
+DictionaryAttr toAttr(MLIRContext *context, const TilingStrategy &strategy);
+/// Reads the attribute back; fails unless every array has one entry per loop.
+FailureOr<TilingStrategy> readStrategy(linalg::LinalgOp op);
+
+} // namespace mlir::nnc::cpu
+
+#endif // NNC_TARGET_CPU_STRATEGY_H

@@ -1,0 +1,165 @@
+//===- PackOperands.cpp - packed rhs layout for contractions --------------===//
+
+#include "nnc/Target/CPU/Transforms.h"
+
+#include "nnc/Dialect/NN/IR/NNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Utils/Utils.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::nnc;
+using namespace mlir::nnc::cpu;
+
+namespace {
+/// The packed layout of a 2-D constant [K, N]: [ceil(N/nr), K, nr], computed
+/// now. Fails for constants whose bytes are not at hand.
+FailureOr<Value> packConstant(RewriterBase &rewriter, Location loc, Value rhs, int64_t nr,
+                              RankedTensorType packedType) {
+  auto constant = rhs.getDefiningOp<arith::ConstantOp>();
+  auto value = constant ? dyn_cast<ElementsAttr>(constant.getValue()) : ElementsAttr();
+  auto type = cast<RankedTensorType>(rhs.getType());
+  if (!value || type.getRank() != 2)
+    return failure();
+  ArrayRef<char> bytes = nn::getRawElementBytes(value);
+  if (bytes.empty())
+    return failure();
+  int64_t k = type.getDimSize(0), n = type.getDimSize(1), slivers = packedType.getDimSize(0);
+  AsmResourceBlob blob =
+      HeapAsmResourceBlob::allocate(packedType.getNumElements() * sizeof(float), alignof(float));
+  auto *out = reinterpret_cast<float *>(blob.getMutableData().data());
+  const auto *in = reinterpret_cast<const float *>(bytes.data());
+  for (int64_t j = 0; j < slivers; ++j)
+    for (int64_t kk = 0; kk < k; ++kk)
+      for (int64_t i = 0; i < nr; ++i) {
+        int64_t col = j * nr + i;
+        out[(j * k + kk) * nr + i] = col < n ? in[kk * n + col] : 0.0f;
+      }
+  return arith::ConstantOp::create(
+             rewriter, loc, DenseResourceElementsAttr::get(packedType, "packed", std::move(blob)))
+      .getResult();
+}
+} // namespace
+
+FailureOr<linalg::GenericOp> cpu::packContractionRhs(RewriterBase &rewriter, linalg::GenericOp op,
+                                                     const ContractionShape &shape, int64_t nr) {
+  MLIRContext *context = rewriter.getContext();
+  Location loc = op.getLoc();
+  int64_t numLoops = op.getNumLoops(), lane = numLoops;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t n = ranges[shape.n], k = ranges[shape.k];
+  int64_t slivers = llvm::divideCeil(n, nr), padded = slivers * nr;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  Value rhs = op.getDpsInputs()[shape.rhs], init = op.getDpsInits()[0];
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  auto initType = cast<RankedTensorType>(init.getType());
+  Type f32 = rewriter.getF32Type();
+  Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0.0f));
+
+  // Packed rhs: the rhs dims other than k and n, then [slivers, K, nr].
+  SmallVector<AffineExpr> packedRhsExprs;
+  SmallVector<int64_t> packedRhsShape, otherDimOf;
+  AffineMap rhsMap = maps[shape.rhs];
+  for (auto [pos, expr] : llvm::enumerate(rhsMap.getResults())) {
+    if (expr == d(shape.k) || expr == d(shape.n))
+      continue;
+    otherDimOf.push_back(pos);
+    packedRhsExprs.push_back(expr);
+    packedRhsShape.push_back(rhsType.getDimSize(pos));
+  }
+  packedRhsExprs.append({d(shape.n), d(shape.k), d(lane)});
+  packedRhsShape.append({slivers, k, nr});
+  auto packedRhsType = RankedTensorType::get(packedRhsShape, f32);
+
+  FailureOr<Value> packedRhs = packConstant(rewriter, loc, rhs, nr, packedRhsType);
+  if (failed(packedRhs)) {
+    // packed[o..., j, k, i] = padded_rhs[..., k, j * nr + i].
+    Value source = rhs;
+    if (padded != n) {
+      SmallVector<int64_t> paddedShape(rhsType.getShape());
+      paddedShape.back() = padded;
+      source = tensor::createPadHighOp(RankedTensorType::get(paddedShape, f32), rhs, zero,
+                                       /*nofold=*/false, loc, rewriter);
+    }
+    int64_t rank = packedRhsShape.size();
+    SmallVector<AffineExpr> readExprs;
+    for (auto [pos, expr] : llvm::enumerate(rhsMap.getResults())) {
+      if (expr == d(shape.k))
+        readExprs.push_back(d(rank - 2));
+      else if (expr == d(shape.n))
+        readExprs.push_back(d(rank - 3) * nr + d(rank - 1));
+      else
+        readExprs.push_back(d(llvm::find(otherDimOf, pos) - otherDimOf.begin()));
+    }
+    Value empty = tensor::EmptyOp::create(rewriter, loc, packedRhsShape, f32);
+    SmallVector<utils::IteratorType> parallel(rank, utils::IteratorType::parallel);
+    packedRhs = linalg::GenericOp::create(
+                    rewriter, loc, packedRhsType, source, empty,
+                    ArrayRef<AffineMap>{AffineMap::get(rank, 0, readExprs, context),
+                                        rewriter.getMultiDimIdentityMap(rank)},
+                    parallel,
+                    [](OpBuilder &b, Location l, ValueRange args) {
+                      linalg::YieldOp::create(b, l, args[0]);
+                    })
+                    .getResult(0);
+  }
+
+  // Packed result [..., M, slivers, nr]: the result padded in n, split.
+  SmallVector<int64_t> packedInitShape(initType.getShape().drop_back());
+  packedInitShape.append({slivers, nr});
+  auto packedInitType = RankedTensorType::get(packedInitShape, f32);
+  SmallVector<ReassociationIndices> splitLast;
+  for (int64_t i = 0, e = initType.getRank() - 1; i < e; ++i)
+    splitLast.push_back({i});
+  splitLast.push_back({initType.getRank() - 1, initType.getRank()});
+  Value packedInit;
+  if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+    Value empty = tensor::EmptyOp::create(rewriter, loc, packedInitShape, f32);
+    packedInit = linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], empty).getResult(0);
+  } else {
+    Value source = init;
+    if (padded != n) {
+      SmallVector<int64_t> paddedShape(initType.getShape());
+      paddedShape.back() = padded;
+      source = tensor::createPadHighOp(RankedTensorType::get(paddedShape, f32), init, zero,
+                                       /*nofold=*/false, loc, rewriter);
+    }
+    packedInit = tensor::ExpandShapeOp::create(rewriter, loc, packedInitType, source, splitLast);
+  }
+
+  SmallVector<AffineMap> packedMaps(3);
+  packedMaps[shape.lhs] = AffineMap::get(numLoops + 1, 0, maps[shape.lhs].getResults(), context);
+  packedMaps[shape.rhs] = AffineMap::get(numLoops + 1, 0, packedRhsExprs, context);
+  SmallVector<AffineExpr> initExprs(maps[2].getResults().drop_back());
+  initExprs.append({d(shape.n), d(lane)});
+  packedMaps[2] = AffineMap::get(numLoops + 1, 0, initExprs, context);
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  iterators.push_back(utils::IteratorType::parallel);
+  SmallVector<Value> inputs(2);
+  inputs[shape.lhs] = op.getDpsInputs()[shape.lhs];
+  inputs[shape.rhs] = *packedRhs;
+  auto packed = linalg::GenericOp::create(rewriter, loc, packedInitType, inputs, packedInit,
+                                          packedMaps, iterators);
+  rewriter.cloneRegionBefore(op.getRegion(), packed.getRegion(), packed.getRegion().end());
+
+  SmallVector<int64_t> paddedShape(initType.getShape());
+  paddedShape.back() = padded;
+  Value result = tensor::CollapseShapeOp::create(
+      rewriter, loc, RankedTensorType::get(paddedShape, f32), packed.getResult(0), splitLast);
+  if (padded != n) {
+    int64_t rank = initType.getRank();
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
+        strides(rank, rewriter.getIndexAttr(1)), sizes;
+    for (int64_t size : initType.getShape())
+      sizes.push_back(rewriter.getIndexAttr(size));
+    result = tensor::ExtractSliceOp::create(rewriter, loc, initType, result, offsets, sizes,
+                                            strides);
+  }
+  rewriter.replaceOp(op, result);
+  return packed;
+}

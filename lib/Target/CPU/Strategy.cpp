@@ -1,0 +1,193 @@
+//===- Strategy.cpp - register and cache blocking for contractions --------===//
+//
+// GotoBLAS-style blocking chosen from the vector width, the register count
+// and the cache sizes: a register tile of mr rows x nr columns of the result
+// stays in vector registers while k runs; the rhs sliver [kc x nr] it streams
+// stays in L1 across the mr-row blocks, and the lhs block [mc x kc] in L2
+// across the nr-column slivers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "nnc/Target/CPU/Strategy.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::nnc;
+using namespace mlir::nnc::cpu;
+
+namespace {
+/// The position of loop `dim` among the results of `map`, if it is one.
+std::optional<unsigned> resultPosition(AffineMap map, unsigned dim) {
+  return map.getResultPosition(getAffineDimExpr(dim, map.getContext()));
+}
+} // namespace
+
+std::optional<ContractionShape> cpu::matchContraction(linalg::LinalgOp op) {
+  if (!isa<linalg::GenericOp>(op) || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      !op.hasPureTensorSemantics() || !linalg::isaContractionOpInterface(op))
+    return std::nullopt;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<RankedTensorType>(operand.get().getType());
+    if (!type || !type.getElementType().isF32())
+      return std::nullopt;
+  }
+  FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
+  if (failed(dims) || dims->m.empty() || dims->n.empty() || dims->k.size() != 1)
+    return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  // The vector loop is the n loop innermost in the result; the row loop the
+  // m loop innermost in it. Other m and n loops (a batch dim of only one
+  // operand, the sliver index of a packed rhs) are stepped one at a time.
+  std::optional<unsigned> n, m;
+  for (AffineExpr expr : maps[2].getResults()) {
+    auto dim = dyn_cast<AffineDimExpr>(expr);
+    if (!dim)
+      return std::nullopt;
+    if (llvm::is_contained(dims->m, dim.getPosition()))
+      m = dim.getPosition();
+    if (llvm::is_contained(dims->n, dim.getPosition()))
+      n = dim.getPosition();
+  }
+  if (!m || !n || maps[2].getResults().back() != getAffineDimExpr(*n, op.getContext()))
+    return std::nullopt;
+  ContractionShape shape;
+  shape.m = *m;
+  shape.n = *n;
+  shape.k = dims->k.front();
+  shape.batch.assign(dims->batch.begin(), dims->batch.end());
+  for (unsigned other : llvm::concat<unsigned>(dims->m, dims->n))
+    if (other != shape.m && other != shape.n)
+      shape.batch.push_back(other);
+  shape.lhs = resultPosition(maps[0], shape.m) ? 0 : 1;
+  shape.rhs = 1 - shape.lhs;
+  if (resultPosition(maps[shape.lhs], shape.n) || resultPosition(maps[shape.rhs], shape.m) ||
+      maps[shape.rhs].getResults().back() != getAffineDimExpr(shape.n, op.getContext()))
+    return std::nullopt;
+  return shape;
+}
+
+std::optional<ContractionShape> cpu::matchVectorizableContraction(linalg::LinalgOp op) {
+  if (!llvm::all_of(op->getOperandTypes(), [](Type type) {
+        auto shaped = dyn_cast<ShapedType>(type);
+        return shaped && shaped.hasStaticShape();
+      }))
+    return std::nullopt;
+  return matchContraction(op);
+}
+
+TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const ContractionShape &shape,
+                                              const TargetDescription &target) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t m = ranges[shape.m], n = ranges[shape.n], k = ranges[shape.k];
+  int64_t lanes = target.vectorBits / 32;
+  // Accumulators get three quarters of the registers; the rest hold the rhs
+  // row and the broadcast lhs element.
+  int64_t budget = target.vectorRegisters * 3 / 4;
+  int64_t vectorsPerRow = llvm::divideCeil(n, lanes);
+
+  // Register tile: mr rows x nv vectors of accumulators. Per step of k it
+  // issues mr * nv FMAs and loads nv rhs vectors plus mr lhs elements; two
+  // FMA and two load pipes, and each accumulator chain waits out the FMA
+  // latency (4 cycles). Pick the tile that minimizes the estimated cycles for
+  // the whole result, counting the lanes lost to partial tiles.
+  int64_t mr = 1, nv = 1;
+  double best = std::numeric_limits<double>::infinity();
+  for (int64_t rows = 1; rows <= std::min(m, budget); ++rows) {
+    for (int64_t vectors = 1; vectors <= std::min(vectorsPerRow, budget / rows); ++vectors) {
+      double step = std::max({rows * vectors / 2.0, (rows + vectors) / 2.0, 4.0});
+      double cycles = llvm::divideCeil(m, rows) * llvm::divideCeil(n, vectors * lanes) * step;
+      if (cycles < best || (cycles == best && rows * vectors > mr * nv)) {
+        best = cycles;
+        mr = rows;
+        nv = vectors;
+      }
+    }
+  }
+  int64_t nr = nv * lanes;
+
+  // The rhs sliver [kc x nr] fills three quarters of L1. With a single row
+  // block nothing reuses the sliver, so k is not blocked.
+  int64_t kc = k;
+  if (m > mr) {
+    kc = std::max<int64_t>(target.l1Bytes * 3 / 4 / (nr * 4), 16);
+    if (k <= kc + kc / 2)
+      kc = k;
+  }
+  // The lhs block [mc x kc] fills half of L2.
+  // The lhs block [mc x kc] fills at most half of L2; blocks are balanced
+  // so that the last one is not a sliver.
+  int64_t mcMax = std::max<int64_t>(target.l2Bytes / 2 / (kc * 4) / mr, 1) * mr;
+  int64_t mc = llvm::alignTo(llvm::divideCeil(m, llvm::divideCeil(m, mcMax)), mr);
+  if (mc >= m)
+    mc = m;
+
+  TilingStrategy strategy;
+  int64_t numLoops = ranges.size();
+  strategy.cacheTiles.assign(numLoops, 0);
+  strategy.registerTiles.assign(numLoops, 0);
+  for (unsigned b : shape.batch) {
+    strategy.cacheTiles[b] = 1;
+    strategy.registerTiles[b] = 1;
+  }
+  strategy.cacheTiles[shape.m] = mc;
+  strategy.cacheTiles[shape.n] = n;
+  strategy.cacheTiles[shape.k] = kc;
+  strategy.registerTiles[shape.m] = mr;
+  strategy.registerTiles[shape.n] = nr;
+  strategy.registerTiles[shape.k] = 0;
+  strategy.cacheOrder.assign(shape.batch.begin(), shape.batch.end());
+  strategy.cacheOrder.append({shape.n, shape.k, shape.m});
+  strategy.registerOrder.assign(shape.batch.begin(), shape.batch.end());
+  strategy.registerOrder.append({shape.n, shape.m, shape.k});
+  // Several row blocks reuse each rhs sliver: worth a contiguous copy.
+  strategy.packRhs = m > mr;
+  strategy.vectorLanes = lanes;
+  return strategy;
+}
+
+DictionaryAttr cpu::toAttr(MLIRContext *context, const TilingStrategy &strategy) {
+  Builder b(context);
+  return b.getDictionaryAttr({
+      b.getNamedAttr("kind", b.getStringAttr("contraction")),
+      b.getNamedAttr("cache_tiles", b.getDenseI64ArrayAttr(strategy.cacheTiles)),
+      b.getNamedAttr("cache_order", b.getDenseI64ArrayAttr(strategy.cacheOrder)),
+      b.getNamedAttr("register_tiles", b.getDenseI64ArrayAttr(strategy.registerTiles)),
+      b.getNamedAttr("register_order", b.getDenseI64ArrayAttr(strategy.registerOrder)),
+      b.getNamedAttr("pack_rhs", b.getBoolAttr(strategy.packRhs)),
+      b.getNamedAttr("vector_lanes", b.getI64IntegerAttr(strategy.vectorLanes)),
+  });
+}
+
+FailureOr<TilingStrategy> cpu::readStrategy(linalg::LinalgOp op) {
+  auto dict = op->getAttrOfType<DictionaryAttr>(kStrategyAttrName);
+  if (!dict)
+    return failure();
+  TilingStrategy strategy;
+  int64_t numLoops = op.getNumLoops();
+  auto read = [&](StringRef name, SmallVector<int64_t> &into, bool permutation) {
+    auto array = dict.getAs<DenseI64ArrayAttr>(name);
+    if (!array || static_cast<int64_t>(array.size()) != numLoops)
+      return false;
+    into.assign(array.asArrayRef().begin(), array.asArrayRef().end());
+    if (!permutation)
+      return llvm::all_of(into, [](int64_t t) { return t >= 0; });
+    SmallVector<int64_t> sorted(into);
+    llvm::sort(sorted);
+    return llvm::equal(sorted, llvm::seq<int64_t>(0, numLoops));
+  };
+  if (!read("cache_tiles", strategy.cacheTiles, false) ||
+      !read("cache_order", strategy.cacheOrder, true) ||
+      !read("register_tiles", strategy.registerTiles, false) ||
+      !read("register_order", strategy.registerOrder, true))
+    return failure();
+  if (auto pack = dict.getAs<BoolAttr>("pack_rhs"))
+    strategy.packRhs = pack.getValue();
+  auto lanes = dict.getAs<IntegerAttr>("vector_lanes");
+  if (!lanes || lanes.getInt() <= 0)
+    return failure();
+  strategy.vectorLanes = lanes.getInt();
+  return strategy;
+}

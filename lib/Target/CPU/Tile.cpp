@@ -1,0 +1,103 @@
+//===- Tile.cpp - tile ops by their nnc.cpu_strategy ----------------------===//
+
+#include "nnc/Target/CPU/Passes.h"
+#include "nnc/Target/CPU/Transforms.h"
+
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::nnc {
+#define GEN_PASS_DEF_NNCCPUTILEPASS
+#include "nnc/Target/CPU/Passes.h.inc"
+} // namespace mlir::nnc
+
+using namespace mlir;
+using namespace mlir::nnc;
+
+namespace {
+/// Tiles `op` by `sizes` in loop order `order`; a size that covers its loop's
+/// whole range is 0 (not tiled). Returns the tile.
+FailureOr<Operation *> tileOnce(RewriterBase &rewriter, TilingInterface op,
+                                ArrayRef<int64_t> sizes, ArrayRef<int64_t> order) {
+  auto linalgOp = cast<linalg::LinalgOp>(op.getOperation());
+  SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
+  SmallVector<OpFoldResult> tileSizes;
+  bool tiled = false;
+  for (auto [size, range] : llvm::zip_equal(sizes, ranges)) {
+    bool whole = ShapedType::isStatic(range) && size >= range;
+    tiled |= size != 0 && !whole;
+    tileSizes.push_back(rewriter.getIndexAttr(whole ? 0 : size));
+  }
+  if (!tiled)
+    return op.getOperation();
+  scf::SCFTilingOptions options;
+  options.setTileSizes(tileSizes).setInterchange(order);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(rewriter, op, options);
+  if (failed(result))
+    return failure();
+  rewriter.replaceOp(op, result->replacements);
+  return result->tiledOps.back();
+}
+
+struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
+  using Base::Base;
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> ops;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(cpu::kStrategyAttrName))
+        ops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : ops) {
+      FailureOr<cpu::TilingStrategy> strategy = cpu::readStrategy(op);
+      if (failed(strategy)) {
+        op.emitError() << "malformed " << cpu::kStrategyAttrName << " attribute";
+        return signalPassFailure();
+      }
+      if (strategy->packRhs) {
+        std::optional<cpu::ContractionShape> shape = cpu::matchVectorizableContraction(op);
+        if (!shape) {
+          op.emitError() << "pack_rhs needs a contraction with a contiguous rhs";
+          return signalPassFailure();
+        }
+        rewriter.setInsertionPoint(op);
+        FailureOr<linalg::GenericOp> packed = cpu::packContractionRhs(
+            rewriter, cast<linalg::GenericOp>(op.getOperation()), *shape,
+            strategy->registerTiles[shape->n]);
+        if (failed(packed)) {
+          op.emitError() << "cannot pack the rhs";
+          return signalPassFailure();
+        }
+        op = *packed;
+        // Loop n now steps over slivers one at a time; the new last loop
+        // covers the lanes of a sliver.
+        int64_t lanes = strategy->registerTiles[shape->n];
+        int64_t lane = strategy->cacheTiles.size();
+        strategy->cacheTiles[shape->n] = 0;
+        strategy->registerTiles[shape->n] = 1;
+        strategy->cacheTiles.push_back(0);
+        strategy->registerTiles.push_back(lanes);
+        strategy->cacheOrder.push_back(lane);
+        strategy->registerOrder.push_back(lane);
+      }
+      FailureOr<Operation *> tile = tileOnce(rewriter, cast<TilingInterface>(op.getOperation()),
+                                             strategy->cacheTiles, strategy->cacheOrder);
+      if (succeeded(tile))
+        tile = tileOnce(rewriter, cast<TilingInterface>(*tile), strategy->registerTiles,
+                        strategy->registerOrder);
+      if (failed(tile)) {
+        op.emitError() << "tiling by " << cpu::kStrategyAttrName << " failed";
+        return signalPassFailure();
+      }
+      (*tile)->removeAttr(cpu::kStrategyAttrName);
+      (*tile)->setAttr(cpu::kKernelAttrName,
+                       rewriter.getDictionaryAttr(
+                           {rewriter.getNamedAttr("register_tiles", rewriter.getDenseI64ArrayAttr(
+                                                                        strategy->registerTiles)),
+                            rewriter.getNamedAttr("vector_lanes", rewriter.getI64IntegerAttr(
+                                                                      strategy->vectorLanes))}));
+    }
+  }
+};
+} // namespace

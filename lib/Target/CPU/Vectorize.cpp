@@ -1,0 +1,194 @@
+//===- Vectorize.cpp - register tiles -> vector code ----------------------===//
+//
+// A register tile of a contraction, C[mr x nr] += A[mr x K] * B[K x nr], is
+// written directly as the inner kernel of a BLAS: mr accumulator vectors of nr
+// lanes are loop-carried through a loop over k whose body loads one row of B
+// and issues, per row i, fma(broadcast(A[i, k]), B[k, :], acc[i]). On AVX-512
+// with mr = 8 and nr = 48 that is 24 accumulator registers and 24 FMAs per
+// three loads of B. Writing the kernel out, rather than vectorizing a generic
+// op and relying on hoisting to keep C in registers, makes its shape a direct
+// consequence of the strategy.
+//
+//===----------------------------------------------------------------------===//
+
+#include "nnc/Target/CPU/Passes.h"
+#include "nnc/Target/CPU/Strategy.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::nnc {
+#define GEN_PASS_DEF_NNCCPUVECTORIZEPASS
+#include "nnc/Target/CPU/Passes.h.inc"
+} // namespace mlir::nnc
+
+using namespace mlir;
+using namespace mlir::nnc;
+
+namespace {
+class ContractionKernel {
+public:
+  /// A tile of at most `registerRows` x `columns` of the result, in vectors
+  /// of `lanes` elements (`columns` is a multiple of `lanes`).
+  ContractionKernel(RewriterBase &rewriter, linalg::GenericOp op, const cpu::ContractionShape &shape,
+                    int64_t registerRows, int64_t columns, int64_t lanes)
+      : b(rewriter), op(op), shape(shape), registerRows(registerRows), loc(op.getLoc()), vectorType(VectorType::get({lanes}, rewriter.getF32Type())) {
+    maps = op.getIndexingMapsArray();
+    int64_t extent = op.getStaticLoopRanges()[shape.n];
+    // Chunks past a static extent are dropped; the last partial one and all
+    // of a dynamic extent are masked.
+    for (int64_t first = 0; first < columns; first += lanes) {
+      if (ShapedType::isStatic(extent) && first >= extent)
+        break;
+      chunkStarts.push_back(arith::ConstantIndexOp::create(b, loc, first));
+      chunkInBounds.push_back(ShapedType::isStatic(extent) && first + lanes <= extent);
+    }
+    zero = arith::ConstantIndexOp::create(b, loc, 0);
+    one = arith::ConstantIndexOp::create(b, loc, 1);
+    padding = arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
+    for (Range range : cast<linalg::LinalgOp>(op.getOperation()).createLoopRanges(b, loc))
+      loopSizes.push_back(getValueOrCreateConstantIndexOp(b, loc, range.size));
+  }
+
+  Value emit() {
+    Value acc = op.getDpsInits()[0];
+    std::optional<int64_t> rows = getConstantIntValue(loopSizes[shape.m]);
+    if (rows)
+      return emitRows(*rows, zero, acc);
+    // An unknown row count: blocks of `registerRows` rows, then one at a time.
+    Value size = loopSizes[shape.m];
+    Value block = arith::ConstantIndexOp::create(b, loc, registerRows);
+    Value fullRows = arith::MulIOp::create(b, loc, arith::DivUIOp::create(b, loc, size, block),
+                                           block);
+    acc = rowLoop(zero, fullRows, block, registerRows, acc);
+    return rowLoop(fullRows, size, one, 1, acc);
+  }
+
+private:
+  Value rowLoop(Value begin, Value end, Value step, int64_t rows, Value acc) {
+    auto loop = scf::ForOp::create(b, loc, begin, end, step, ValueRange{acc});
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value result = emitRows(rows, loop.getInductionVar(), loop.getRegionIterArgs()[0]);
+    scf::YieldOp::create(b, loc, result);
+    return loop.getResult(0);
+  }
+
+  /// The indices of operand `operand` at loop values `values` (other loops 0).
+  SmallVector<Value> indices(unsigned operand, const DenseMap<unsigned, Value> &values) {
+    SmallVector<Value> result;
+    for (AffineExpr expr : maps[operand].getResults())
+      result.push_back(values.lookup_or(cast<AffineDimExpr>(expr).getPosition(), zero));
+    return result;
+  }
+
+  Value rowIndex(Value firstRow, int64_t i) {
+    if (i == 0)
+      return firstRow;
+    return arith::AddIOp::create(b, loc, firstRow, arith::ConstantIndexOp::create(b, loc, i));
+  }
+
+  Value read(OpBuilder &nb, Location l, Value source, SmallVector<Value> at, size_t chunk) {
+    at.back() = chunkStarts[chunk];
+    return vector::TransferReadOp::create(nb, l, vectorType, source, at, padding,
+                                          ArrayRef<bool>{chunkInBounds[chunk]});
+  }
+
+  /// Accumulators are row-major: row i, chunk c is accumulators[i * chunks + c].
+  Value emitRows(int64_t rows, Value firstRow, Value acc) {
+    size_t chunks = chunkStarts.size();
+    SmallVector<Value> rowIndices, accumulators;
+    for (int64_t i = 0; i < rows; ++i) {
+      rowIndices.push_back(rowIndex(firstRow, i));
+      for (size_t c = 0; c < chunks; ++c)
+        accumulators.push_back(read(b, loc, acc, indices(2, {{shape.m, rowIndices[i]}}), c));
+    }
+    auto loop = scf::ForOp::create(
+        b, loc, zero, loopSizes[shape.k], one, accumulators,
+        [&](OpBuilder &nb, Location l, Value k, ValueRange iterArgs) {
+          Value lhs = op.getDpsInputs()[shape.lhs], rhs = op.getDpsInputs()[shape.rhs];
+          SmallVector<Value> rhsRow;
+          for (size_t c = 0; c < chunks; ++c)
+            rhsRow.push_back(read(nb, l, rhs, indices(shape.rhs, {{shape.k, k}}), c));
+          SmallVector<Value> results;
+          for (int64_t i = 0; i < rows; ++i) {
+            Value element = tensor::ExtractOp::create(
+                nb, l, lhs, indices(shape.lhs, {{shape.m, rowIndices[i]}, {shape.k, k}}));
+            Value splat = vector::BroadcastOp::create(nb, l, vectorType, element);
+            for (size_t c = 0; c < chunks; ++c)
+              results.push_back(
+                  vector::FMAOp::create(nb, l, splat, rhsRow[c], iterArgs[i * chunks + c]));
+          }
+          scf::YieldOp::create(nb, l, results);
+        });
+    for (int64_t i = 0; i < rows; ++i)
+      for (size_t c = 0; c < chunks; ++c) {
+        SmallVector<Value> at = indices(2, {{shape.m, rowIndices[i]}});
+        at.back() = chunkStarts[c];
+        acc = vector::TransferWriteOp::create(b, loc, loop.getResult(i * chunks + c), acc, at,
+                                              ArrayRef<bool>{chunkInBounds[c]})
+                  .getResult();
+      }
+    return acc;
+  }
+
+  RewriterBase &b;
+  linalg::GenericOp op;
+  cpu::ContractionShape shape;
+  int64_t registerRows;
+  Location loc;
+  VectorType vectorType;
+  SmallVector<AffineMap> maps;
+  SmallVector<Value> loopSizes, chunkStarts;
+  SmallVector<bool> chunkInBounds;
+  Value zero, one, padding;
+};
+
+/// The contraction shape of a register tile: m, n and k extents may be
+/// dynamic (partial tiles), every other loop has extent 1.
+std::optional<cpu::ContractionShape> matchRegisterTile(linalg::GenericOp op) {
+  std::optional<cpu::ContractionShape> shape = cpu::matchContraction(op);
+  if (!shape)
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  for (unsigned batch : shape->batch)
+    if (ranges[batch] != 1)
+      return std::nullopt;
+  return shape;
+}
+
+struct NNCCPUVectorizePass final : nnc::impl::NNCCPUVectorizePassBase<NNCCPUVectorizePass> {
+  using Base::Base;
+  void runOnOperation() override {
+    SmallVector<linalg::GenericOp> tiles;
+    getOperation().walk([&](linalg::GenericOp op) {
+      if (op->hasAttr(cpu::kKernelAttrName))
+        tiles.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::GenericOp op : tiles) {
+      auto kernel = op->getAttrOfType<DictionaryAttr>(cpu::kKernelAttrName);
+      auto registerTiles =
+          kernel ? kernel.getAs<DenseI64ArrayAttr>("register_tiles") : DenseI64ArrayAttr();
+      std::optional<cpu::ContractionShape> shape = matchRegisterTile(op);
+      if (!registerTiles || static_cast<int64_t>(registerTiles.size()) != op.getNumLoops() ||
+          !shape) {
+        op.emitError() << "not a register tile of a contraction";
+        return signalPassFailure();
+      }
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      int64_t columns = registerTiles[shape->n];
+      int64_t rows = registerTiles[shape->m];
+      auto lanes = kernel.getAs<IntegerAttr>("vector_lanes");
+      if (!lanes || lanes.getInt() <= 0 || columns % lanes.getInt() != 0 ||
+          (ShapedType::isStatic(ranges[shape->n]) && ranges[shape->n] > columns) || rows <= 0 ||
+          (ShapedType::isStatic(ranges[shape->m]) && ranges[shape->m] > rows)) {
+        op.emitError() << "contraction is larger than its register tile";
+        return signalPassFailure();
+      }
+      rewriter.setInsertionPoint(op);
+      Value result = ContractionKernel(rewriter, op, *shape, rows, columns, lanes.getInt()).emit();
+      rewriter.replaceOp(op, result);
+    }
+  }
+};
+} // namespace

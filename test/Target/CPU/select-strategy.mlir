@@ -1,0 +1,86 @@
+// RUN: nnc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(nnc-cpu-select-strategy{vector-bits=256 vector-registers=16}))' | FileCheck %s --check-prefix=AVX2
+// RUN: nnc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(nnc-cpu-select-strategy{vector-bits=512 vector-registers=32}))' | FileCheck %s --check-prefix=AVX512
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// A square GEMM: several row blocks reuse each rhs sliver, so the rhs is
+// packed; the register tile fills 8 (AVX2) or 24 (AVX-512) accumulators and
+// k is blocked so that a [kc x nr] sliver stays in L1.
+// AVX2-LABEL: func.func @gemm
+//       AVX2:   nnc.cpu_strategy = {cache_order = array<i64: 1, 2, 0>, cache_tiles = array<i64: 512, 1024, 192>, kind = "contraction", pack_rhs = true, register_order = array<i64: 1, 0, 2>, register_tiles = array<i64: 2, 32, 0>, vector_lanes = 8 : i64}
+// AVX512-LABEL: func.func @gemm
+//       AVX512:   register_tiles = array<i64: {{[0-9]+}}, {{[0-9]+}}, 0>, vector_lanes = 16 : i64}
+func.func @gemm(%a: tensor<1024x1024xf32>, %b: tensor<1024x1024xf32>, %c: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<1024x1024xf32>, tensor<1024x1024xf32>) outs(%c : tensor<1024x1024xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1024x1024xf32>
+  return %r : tensor<1024x1024xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// A matrix-vector product (batch 1 dense layer): one row, as many column
+// vectors as the registers allow; nothing reuses the rhs, so no packing and
+// no k blocking.
+// AVX2-LABEL: func.func @gemv
+//       AVX2:   cache_tiles = array<i64: 1, 512, 784>, {{.*}} pack_rhs = false, {{.*}} register_tiles = array<i64: 1, 88, 0>
+func.func @gemv(%a: tensor<1x784xf32>, %b: tensor<784x512xf32>, %c: tensor<1x512xf32>) -> tensor<1x512xf32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<1x784xf32>, tensor<784x512xf32>) outs(%c : tensor<1x512xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x512xf32>
+  return %r : tensor<1x512xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (n, k)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// The rhs is not contiguous along n: no strategy, the op stays a loop nest.
+// AVX2-LABEL: func.func @transposed_rhs
+//   AVX2-NOT:   nnc.cpu_strategy
+func.func @transposed_rhs(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%c : tensor<64x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<64x64xf32>
+  return %r : tensor<64x64xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// Integer contractions keep the reference loops.
+// AVX2-LABEL: func.func @integer
+//   AVX2-NOT:   nnc.cpu_strategy
+func.func @integer(%a: tensor<8x8xi32>, %b: tensor<8x8xi32>, %c: tensor<8x8xi32>) -> tensor<8x8xi32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<8x8xi32>, tensor<8x8xi32>) outs(%c : tensor<8x8xi32>) {
+  ^bb0(%x: i32, %y: i32, %acc: i32):
+    %p = arith.muli %x, %y : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<8x8xi32>
+  return %r : tensor<8x8xi32>
+}

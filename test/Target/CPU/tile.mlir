@@ -1,0 +1,75 @@
+// RUN: nnc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(nnc-cpu-tile))' --verify-diagnostics | FileCheck %s
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// Cache tiles (k by 32, then m by 8) around register tiles (m by 4; n fits).
+// CHECK-LABEL: func.func @two_levels
+//       CHECK:   scf.for %{{.*}} = %c0 to %c64 step %c32
+//       CHECK:     scf.for %{{.*}} = %c0{{.*}} to %c16 step %c8
+//       CHECK:       scf.for %{{.*}} = %c0{{.*}} to %c8{{.*}} step %c4
+//       CHECK:         linalg.generic
+//  CHECK-SAME:           ins(%{{.*}}, %{{.*}} : tensor<4x32xf32>, tensor<32x16xf32>)
+//  CHECK-SAME:           nnc.cpu_kernel = {register_tiles = array<i64: 4, 16, 0>, vector_lanes = 8 : i64}
+//   CHECK-NOT:   nnc.cpu_strategy
+func.func @two_levels(%a: tensor<16x64xf32>, %b: tensor<64x16xf32>, %c: tensor<16x16xf32>) -> tensor<16x16xf32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_strategy = {kind = "contraction", cache_tiles = array<i64: 8, 16, 32>, cache_order = array<i64: 1, 2, 0>,
+                                           register_tiles = array<i64: 4, 16, 0>, register_order = array<i64: 1, 0, 2>, vector_lanes = 8}}
+      ins(%a, %b : tensor<16x64xf32>, tensor<64x16xf32>) outs(%c : tensor<16x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x16xf32>
+  return %r : tensor<16x16xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// pack_rhs: the activation rhs [8 x 20] is padded to 24 columns and copied
+// into slivers [3 x 8 x 8]; the result is computed as [4 x 3 x 8] and sliced
+// back to 20 columns. The kernel tile has one sliver of 8 lanes.
+// CHECK-LABEL: func.func @packed
+//       CHECK:   %[[PAD:.*]] = tensor.pad %{{.*}} low[0, 0] high[0, 4]
+//       CHECK:   %[[PACKED:.*]] = linalg.generic {{.*}} ins(%[[PAD]] : tensor<8x24xf32>) outs(%{{.*}} : tensor<3x8x8xf32>)
+//       CHECK:   linalg.fill {{.*}} -> tensor<4x3x8xf32>
+//       CHECK:   scf.for %{{.*}} = %c0 to %c3 step %c1
+//       CHECK:     linalg.generic
+//  CHECK-SAME:       nnc.cpu_kernel = {register_tiles = array<i64: 4, 1, 0, 8>
+//       CHECK:   tensor.collapse_shape %{{.*}} {{\[}}[0], [1, 2]] : tensor<4x3x8xf32> into tensor<4x24xf32>
+//       CHECK:   tensor.extract_slice %{{.*}}[0, 0] [4, 20] [1, 1] : tensor<4x24xf32> to tensor<4x20xf32>
+func.func @packed(%a: tensor<4x8xf32>, %b: tensor<8x20xf32>) -> tensor<4x20xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x20xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<4x20xf32>) -> tensor<4x20xf32>
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_strategy = {kind = "contraction", cache_tiles = array<i64: 4, 20, 8>, cache_order = array<i64: 1, 2, 0>,
+                                           register_tiles = array<i64: 4, 8, 0>, register_order = array<i64: 1, 0, 2>,
+                                           pack_rhs = true, vector_lanes = 8}}
+      ins(%a, %b : tensor<4x8xf32>, tensor<8x20xf32>) outs(%c : tensor<4x20xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x20xf32>
+  return %r : tensor<4x20xf32>
+}
+
+// -----
+
+#id = affine_map<(d0) -> (d0)>
+func.func @malformed(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{malformed nnc.cpu_strategy attribute}}
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"], nnc.cpu_strategy = {kind = "contraction"}}
+      ins(%x : tensor<4xf32>) outs(%x : tensor<4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}

@@ -1,0 +1,98 @@
+// RUN: nnc-opt %s --split-input-file --verify-diagnostics --pass-pipeline='builtin.module(func.func(nnc-cpu-vectorize,canonicalize))' | FileCheck %s
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// A full 2 x 16 tile in vectors of 8: four accumulators carried through the
+// k loop, one rhs row (two vectors) loaded per step, one broadcast per row.
+// CHECK-LABEL: func.func @full_tile
+//       CHECK:   %[[A00:.*]] = vector.transfer_read %[[C:[a-z0-9]+]][%c0, %c0], %{{.*}} {in_bounds = [true]} : tensor<2x16xf32>, vector<8xf32>
+//       CHECK:   %[[A01:.*]] = vector.transfer_read %[[C]][%c0, %c8]
+//       CHECK:   %[[A10:.*]] = vector.transfer_read %[[C]][%c1, %c0]
+//       CHECK:   %[[A11:.*]] = vector.transfer_read %[[C]][%c1, %c8]
+//       CHECK:   %[[R:.*]]:4 = scf.for %[[K:.*]] = %c0 to %c32 step %c1 iter_args(%{{.*}} = %[[A00]], %{{.*}} = %[[A01]], %{{.*}} = %[[A10]], %{{.*}} = %[[A11]])
+//       CHECK:     %[[B0:.*]] = vector.transfer_read %{{.*}}[%[[K]], %c0]{{.*}} : tensor<32x16xf32>, vector<8xf32>
+//       CHECK:     %[[B1:.*]] = vector.transfer_read %{{.*}}[%[[K]], %c8]
+//       CHECK:     %[[X0:.*]] = tensor.extract %{{.*}}[%c0, %[[K]]] : tensor<2x32xf32>
+//       CHECK:     %[[S0:.*]] = vector.broadcast %[[X0]] : f32 to vector<8xf32>
+//       CHECK:     vector.fma %[[S0]], %[[B0]]
+//       CHECK:     vector.fma %[[S0]], %[[B1]]
+//       CHECK:     tensor.extract %{{.*}}[%c1, %[[K]]]
+//       CHECK:     scf.yield
+//       CHECK:   vector.transfer_write %[[R]]#0, %[[C]][%c0, %c0] {in_bounds = [true]}
+//       CHECK:   vector.transfer_write %[[R]]#3, %{{.*}}[%c1, %c8] {in_bounds = [true]}
+//   CHECK-NOT:   linalg.generic
+func.func @full_tile(%a: tensor<2x32xf32>, %b: tensor<32x16xf32>, %c: tensor<2x16xf32>) -> tensor<2x16xf32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_kernel = {register_tiles = array<i64: 2, 16, 0>, vector_lanes = 8}}
+      ins(%a, %b : tensor<2x32xf32>, tensor<32x16xf32>) outs(%c : tensor<2x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<2x16xf32>
+  return %r : tensor<2x16xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// A partial tile: 12 of 16 columns, an unknown number of rows. The second
+// vector of each row may run out of bounds (no in_bounds), which lowers to
+// masked loads and stores; rows run in blocks of 2
+// and then one at a time.
+// CHECK-LABEL: func.func @partial_tile
+//       CHECK:   %[[ROWS:.*]] = tensor.dim
+//       CHECK:   %[[FULL:.*]] = arith.muli
+//       CHECK:   scf.for %{{.*}} = %c0 to %[[FULL]] step %c2
+//       CHECK:     vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<?x12xf32>, vector<8xf32>
+//       CHECK:     vector.transfer_read %{{.*}}[%{{.*}}, %c8], %cst : tensor<?x12xf32>, vector<8xf32>
+//       CHECK:   scf.for %{{.*}} = %[[FULL]] to %[[ROWS]] step %c1
+func.func @partial_tile(%a: tensor<?x32xf32>, %b: tensor<32x12xf32>, %c: tensor<?x12xf32>) -> tensor<?x12xf32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_kernel = {register_tiles = array<i64: 2, 16, 0>, vector_lanes = 8}}
+      ins(%a, %b : tensor<?x32xf32>, tensor<32x12xf32>) outs(%c : tensor<?x12xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x12xf32>
+  return %r : tensor<?x12xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+func.func @too_large(%a: tensor<4x32xf32>, %b: tensor<32x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{contraction is larger than its register tile}}
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_kernel = {register_tiles = array<i64: 2, 16, 0>, vector_lanes = 8}}
+      ins(%a, %b : tensor<4x32xf32>, tensor<32x16xf32>) outs(%c : tensor<4x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x16xf32>
+  return %r : tensor<4x16xf32>
+}
+
+// -----
+
+#id = affine_map<(d0) -> (d0)>
+func.func @not_a_contraction(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{not a register tile of a contraction}}
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"],
+                       nnc.cpu_kernel = {register_tiles = array<i64: 4>, vector_lanes = 8}}
+      ins(%x : tensor<4xf32>) outs(%x : tensor<4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
