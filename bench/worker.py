@@ -8,7 +8,6 @@ scripts/export_test_models.py, in eval mode under no_grad, with torch.set_num_th
 import argparse
 import json
 import os
-import resource
 import sys
 import time
 
@@ -52,6 +51,15 @@ def torch_runner(model_name, batch, inputs, threads):
     return run
 
 
+def own_peak_rss_kib():
+    """VmHWM: unlike getrusage, it does not include the parent's RSS inherited across fork."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=["ort", "torch"], required=True)
@@ -76,7 +84,7 @@ def main():
         run()
         times.append((time.perf_counter() - start) * 1e3)
     print(json.dumps({"median_ms": float(np.median(times)), "p90_ms": float(np.percentile(times, 90)),
-                      "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                      "maxrss_kb": own_peak_rss_kib()}))
 
 
 if __name__ == "__main__":
