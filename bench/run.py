@@ -31,6 +31,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+import worker
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(HERE)
 # (name, batch); the models of the test suite, image classifiers also at batch 8.
@@ -87,11 +89,7 @@ def export_models(torch_python, work, names):
 def check_ort(model_path, data_dir):
     """ONNX Runtime's outputs against the PyTorch reference; returns an error string or None."""
     import onnxruntime
-    model = onnx.load(model_path)
-    inputs = {}
-    for i, graph_input in enumerate(model.graph.input):
-        inputs[graph_input.name] = numpy_helper.to_array(
-            onnx.load_tensor(os.path.join(data_dir, f"input_{i}.pb")))
+    inputs = worker.load_inputs(model_path, data_dir)
     session = onnxruntime.InferenceSession(model_path, providers=["CPUExecutionProvider"])
     for i, value in enumerate(session.run(None, inputs)):
         expected = numpy_helper.to_array(onnx.load_tensor(os.path.join(data_dir, f"output_{i}.pb")))

@@ -100,6 +100,7 @@ Value correlationAsGemm(OpBuilder &b, Location loc, Value input, Value weight,
   ArrayRef<int64_t> kernel = wShape.drop_front(3), outSpatial = resultType.getShape().drop_front(2);
   int64_t kernelSize = llvm::product_of(kernel), outSize = llvm::product_of(outSpatial);
   int64_t reduction = channels * kernelSize;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
 
   Value patches;
   bool inPlace = kernelSize == 1 && llvm::all_of(strides, [](int64_t s) { return s == 1; }) &&
@@ -110,7 +111,6 @@ Value correlationAsGemm(OpBuilder &b, Location loc, Value input, Value weight,
   } else {
     // patches[n, c, k..., o...] = input[n, 0, c, o * stride + k * dilation].
     int64_t numLoops = 2 + 2 * spatial;
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
     SmallVector<AffineExpr> inExprs{d(0), getAffineConstantExpr(0, context), d(1)};
     SmallVector<int64_t> patchShape{batch, channels};
     for (int64_t i = 0; i < spatial; ++i) {
@@ -136,7 +136,6 @@ Value correlationAsGemm(OpBuilder &b, Location loc, Value input, Value weight,
   Value matrix =
       reshapeTensor(b, loc, weight, RankedTensorType::get({filters, reduction}, element));
   // Loops: n, f, o (parallel), q (reduction).
-  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
   SmallVector<AffineMap> maps{AffineMap::get(4, 0, {d(1), d(3)}, context),
                               AffineMap::get(4, 0, {d(0), d(3), d(2)}, context),
                               AffineMap::get(4, 0, {d(0), d(1), d(2)}, context)};

@@ -60,6 +60,18 @@ FailureOr<linalg::GenericOp> cpu::packContractionRhs(RewriterBase &rewriter, lin
   auto initType = cast<RankedTensorType>(init.getType());
   Type f32 = rewriter.getF32Type();
   Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0.0f));
+  // `value` with its last (n) dim zero-padded to a whole number of slivers.
+  auto paddedType = [&](Value value) {
+    SmallVector<int64_t> shape(cast<RankedTensorType>(value.getType()).getShape());
+    shape.back() = padded;
+    return RankedTensorType::get(shape, f32);
+  };
+  auto padColumns = [&](Value value) -> Value {
+    if (padded == n)
+      return value;
+    return tensor::createPadHighOp(paddedType(value), value, zero, /*nofold=*/false, loc,
+                                   rewriter);
+  };
 
   // Packed rhs: the rhs dims other than k and n, then [slivers, K, nr].
   SmallVector<AffineExpr> packedRhsExprs;
@@ -79,13 +91,7 @@ FailureOr<linalg::GenericOp> cpu::packContractionRhs(RewriterBase &rewriter, lin
   FailureOr<Value> packedRhs = packConstant(rewriter, loc, rhs, nr, packedRhsType);
   if (failed(packedRhs)) {
     // packed[o..., j, k, i] = padded_rhs[..., k, j * nr + i].
-    Value source = rhs;
-    if (padded != n) {
-      SmallVector<int64_t> paddedShape(rhsType.getShape());
-      paddedShape.back() = padded;
-      source = tensor::createPadHighOp(RankedTensorType::get(paddedShape, f32), rhs, zero,
-                                       /*nofold=*/false, loc, rewriter);
-    }
+    Value source = padColumns(rhs);
     int64_t rank = packedRhsShape.size();
     SmallVector<AffineExpr> readExprs;
     for (auto [pos, expr] : llvm::enumerate(rhsMap.getResults())) {
@@ -122,14 +128,8 @@ FailureOr<linalg::GenericOp> cpu::packContractionRhs(RewriterBase &rewriter, lin
     Value empty = tensor::EmptyOp::create(rewriter, loc, packedInitShape, f32);
     packedInit = linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], empty).getResult(0);
   } else {
-    Value source = init;
-    if (padded != n) {
-      SmallVector<int64_t> paddedShape(initType.getShape());
-      paddedShape.back() = padded;
-      source = tensor::createPadHighOp(RankedTensorType::get(paddedShape, f32), init, zero,
-                                       /*nofold=*/false, loc, rewriter);
-    }
-    packedInit = tensor::ExpandShapeOp::create(rewriter, loc, packedInitType, source, splitLast);
+    packedInit =
+        tensor::ExpandShapeOp::create(rewriter, loc, packedInitType, padColumns(init), splitLast);
   }
 
   SmallVector<AffineMap> packedMaps(3);
@@ -147,10 +147,8 @@ FailureOr<linalg::GenericOp> cpu::packContractionRhs(RewriterBase &rewriter, lin
                                           packedMaps, iterators);
   rewriter.cloneRegionBefore(op.getRegion(), packed.getRegion(), packed.getRegion().end());
 
-  SmallVector<int64_t> paddedShape(initType.getShape());
-  paddedShape.back() = padded;
-  Value result = tensor::CollapseShapeOp::create(
-      rewriter, loc, RankedTensorType::get(paddedShape, f32), packed.getResult(0), splitLast);
+  Value result = tensor::CollapseShapeOp::create(rewriter, loc, paddedType(init),
+                                                 packed.getResult(0), splitLast);
   if (padded != n) {
     int64_t rank = initType.getRank();
     SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
