@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,11 @@ struct nnc_model_s {
   const nnc_kernel_model_v0_t* kernel;
   size_t* input_bytes;
   size_t* output_bytes;
+  /* A workspace kept from an earlier run, NULL while a run holds it. Fresh
+   * allocations of this size come from mmap, so allocating one per run would
+   * pay its page faults on every run; concurrent runs allocate their own.
+   * Behind a pointer so that runs, which see a const model, may swap it. */
+  _Atomic(void*)* spare_workspace;
 };
 
 static size_t tensor_bytes(const nnc_kernel_tensor_v0_t* tensor) {
@@ -105,14 +111,17 @@ static nnc_status_t wrap_kernel(const nnc_kernel_model_v0_t* kernel, void* libra
   if (!model) return make_status("nnc: out of memory");
   model->library = library;
   model->kernel = kernel;
+  model->spare_workspace = (_Atomic(void*)*)malloc(sizeof(*model->spare_workspace));
   model->input_bytes = (size_t*)calloc(kernel->num_inputs + 1, sizeof(size_t));
   model->output_bytes = (size_t*)calloc(kernel->num_outputs + 1, sizeof(size_t));
-  if (!model->input_bytes || !model->output_bytes) {
+  if (!model->spare_workspace || !model->input_bytes || !model->output_bytes) {
+    free((void*)model->spare_workspace);
     free(model->input_bytes);
     free(model->output_bytes);
     free(model);
     return make_status("nnc: out of memory");
   }
+  atomic_init(model->spare_workspace, NULL);
   for (uint32_t i = 0; i < kernel->num_inputs; ++i)
     model->input_bytes[i] = tensor_bytes(&kernel->inputs[i]);
   for (uint32_t i = 0; i < kernel->num_outputs; ++i)
@@ -181,6 +190,8 @@ nnc_status_t nnc_model_load_static(nnc_kernel_model_fn_v0_t model_fn, nnc_model_
 void nnc_model_release(nnc_model_t* model) {
   if (!model) return;
   if (model->library) dlclose(model->library);
+  free(atomic_load(model->spare_workspace));
+  free((void*)model->spare_workspace);
   free(model->input_bytes);
   free(model->output_bytes);
   free(model);
@@ -286,8 +297,10 @@ nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* in
   }
   for (size_t i = 0; i < input_count; ++i) ptrs[i] = inputs[i].data;
   for (size_t i = 0; i < output_count; ++i) ptrs[input_count + i] = outputs[i].data;
+  _Atomic(void*)* spare = model->spare_workspace;
   void* workspace = NULL;
-  if (k->workspace_size) {
+  if (k->workspace_size) workspace = atomic_exchange(spare, NULL);
+  if (k->workspace_size && !workspace) {
     workspace = aligned_alloc(64, (k->workspace_size + 63) / 64 * 64);
     if (!workspace) {
       if (ptrs != stack_ptrs) free(ptrs);
@@ -297,7 +310,8 @@ nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* in
   }
   nnc_kernel_env_v0_t env = {serial_parallel_for, NULL, workspace};
   k->run((void* const*)ptrs, (void* const*)(ptrs + input_count), &env);
-  free(workspace);
+  void* empty = NULL;
+  if (workspace && !atomic_compare_exchange_strong(spare, &empty, workspace)) free(workspace);
   if (ptrs != stack_ptrs) free(ptrs);
   return NULL;
 }

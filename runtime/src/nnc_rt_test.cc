@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -166,6 +167,30 @@ TEST(RuntimeLoadTest, RefusesOtherABIVersions) {
             std::string::npos)
       << message;
   EXPECT_EQ(model, nullptr);
+}
+
+// A model with no tensors whose run records the workspace it was lent.
+std::vector<void*> lent_workspaces;
+void RecordWorkspace(void* const*, void* const*, const nnc_kernel_env_v0_t* env) {
+  lent_workspaces.push_back(env->workspace);
+}
+const nnc_kernel_model_v0_t* WorkspaceModel() {
+  static const nnc_kernel_model_v0_t model = {
+      NNC_KERNEL_ABI_VERSION_0, 0, 0, 0, nullptr, nullptr, &RecordWorkspace, "nnc test", 1 << 20};
+  return &model;
+}
+
+TEST(RuntimeWorkspaceTest, OneAlignedWorkspaceServesSuccessiveRuns) {
+  nnc_model_t* model = nullptr;
+  ASSERT_EQ(nnc_model_load_static(&WorkspaceModel, &model), nullptr);
+  lent_workspaces.clear();
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(nnc_model_run(model, nullptr, 0, nullptr, 0), nullptr);
+  ASSERT_EQ(lent_workspaces.size(), 3u);
+  EXPECT_NE(lent_workspaces[0], nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(lent_workspaces[0]) % 64, 0u);
+  EXPECT_EQ(lent_workspaces[1], lent_workspaces[0]);
+  EXPECT_EQ(lent_workspaces[2], lent_workspaces[0]);
+  nnc_model_release(model);
 }
 
 }  // namespace

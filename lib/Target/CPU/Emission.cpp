@@ -80,12 +80,17 @@ std::unique_ptr<llvm::Module> mlir::nnc::translateAndOptimize(ModuleOp module,
     for (unsigned i = 0; i < func.getNumArguments(); ++i)
       func.removeArgAttr(i, "nn.name");
   });
+  ModelSignature withWorkspace = signature;
+  if (auto size = module->getAttrOfType<IntegerAttr>("nnc.workspace_size")) {
+    withWorkspace.workspaceSize = size.getInt();
+    module->removeAttr("nnc.workspace_size");
+  }
   std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(module, llvmContext);
   if (!llvmModule)
     return nullptr;
   llvmModule->setTargetTriple(machine.getTargetTriple());
   llvmModule->setDataLayout(machine.createDataLayout());
-  if (failed(addKernelABI(*llvmModule, signature))) {
+  if (failed(addKernelABI(*llvmModule, withWorkspace))) {
     module.emitError("the lowered module has no @main taking the model's buffers");
     return nullptr;
   }

@@ -104,8 +104,7 @@ LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature
   };
 
   // void run(void* const* inputs, void* const* outputs, const nnc_kernel_env_v0_t* env).
-  // The generated code is single-threaded and needs no workspace yet, so it
-  // does not read env.
+  // The generated code is single-threaded; it reads env only for the workspace.
   auto *runType = llvm::FunctionType::get(b.getVoidTy(), {ptrType, ptrType, ptrType}, false);
   auto *run = llvm::Function::Create(runType, llvm::GlobalValue::InternalLinkage,
                                      "nnc_model_run_v0", module);
@@ -128,6 +127,13 @@ LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature
   };
   addBuffers(run->getArg(0), signature.inputs);
   addBuffers(run->getArg(1), signature.outputs);
+  if (signature.workspaceSize) {
+    // env->workspace, the third pointer of nnc_kernel_env_v0_t, as a memref<Nxi8>.
+    llvm::Value *workspace =
+        b.CreateLoad(ptrType, b.CreateConstGEP1_64(ptrType, run->getArg(2), 2));
+    args.append({workspace, workspace, b.getInt64(0), b.getInt64(signature.workspaceSize),
+                 b.getInt64(1)});
+  }
   if (args.size() != main->arg_size()) {
     run->eraseFromParent();
     return failure();
@@ -147,7 +153,9 @@ LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature
                                             llvm::ConstantInt::get(i32, 0),
                                             tensorArray(signature.inputs, "inputs"),
                                             tensorArray(signature.outputs, "outputs"), run,
-                                            producer, llvm::ConstantInt::get(b.getInt64Ty(), 0)}),
+                                            producer,
+                                            llvm::ConstantInt::get(b.getInt64Ty(),
+                                                                   signature.workspaceSize)}),
       "nnc_model");
 
   // const nnc_kernel_model_v0_t* <accessor>(void)

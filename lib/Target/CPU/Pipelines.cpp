@@ -62,6 +62,10 @@ void mlir::nnc::buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions
   bufferize.allowReturnAllocsFromLoops = true;
   bufferize.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Tiled loops carry their result buffers as iter_args; folding those away
+  // lets the memory plan see every use of a buffer.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createNNCCPUPlanMemoryPass());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addNestedPass<func::FuncOp>(createNNCCPUExpandCopiesPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

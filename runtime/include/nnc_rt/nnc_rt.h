@@ -22,6 +22,10 @@
  * the same model from several threads at once, each with its own output
  * buffers. Load and release are not concurrent with runs of the same model.
  *
+ * Memory: a model's intermediate tensors live in one workspace whose size the
+ * compiler fixes. The model keeps one workspace between runs, so a run does
+ * not allocate it again; runs that overlap in time each get their own.
+ *
  * The runtime depends only on libc, libdl and libm.
  */
 #ifndef NNC_RT_NNC_RT_H_

@@ -34,6 +34,10 @@ struct ModelSignature {
   /// runtime looks up); `<prefix>_model_v0` lets several statically linked
   /// models live in one program.
   std::string accessorName = "nnc_model_v0";
+  /// Bytes of scratch memory @main takes as a trailing `memref<Nxi8>` argument
+  /// (the module's `nnc.workspace_size`, set by nnc-cpu-plan-memory); 0 when it
+  /// takes none.
+  uint64_t workspaceSize = 0;
 };
 
 /// Reads the signature of the model function (`@main` in nn or linalg form,

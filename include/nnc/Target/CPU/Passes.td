@@ -29,6 +29,32 @@ def NNCCPUDestinationPassingPass : Pass<"nnc-cpu-destination-passing", "mlir::Mo
                            "mlir::memref::MemRefDialect"];
 }
 
+def NNCCPUPlanMemoryPass : Pass<"nnc-cpu-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Places @main's intermediate buffers in one workspace arena";
+  let description = [{
+    Runs after bufferization. Every statically shaped `memref.alloc` in the
+    entry block of `@main` whose uses the pass can follow (views of it, ops
+    that read or write it; not returned, yielded or passed to a call) becomes
+    a `memref.view` at a fixed offset of a workspace passed in as a new
+    trailing `memref<Sxi8>` argument. Offsets are 64-byte aligned; buffers
+    whose live ranges (alloc to last use, in entry-block order) do not overlap
+    share bytes. The module gets `nnc.workspace_size = S : i64`, which the
+    kernel ABI publishes so that the runtime can lend the workspace once and
+    keep it across runs: the hot path does not call malloc for these buffers.
+
+    ```mlir
+    %a = memref.alloc() : memref<64xf32>
+    // becomes
+    %c0 = arith.constant 0 : index
+    %a = memref.view %workspace[%c0][] : memref<256xi8> to memref<64xf32>
+    ```
+
+    Buffers with dynamic shapes and those allocated inside loops stay
+    allocations.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect"];
+}
+
 def NNCCPUExpandCopiesPass : Pass<"nnc-cpu-expand-copies", "mlir::func::FuncOp"> {
   let summary = "Turns memref.copy of strided buffers into linalg.copy";
   let description = [{

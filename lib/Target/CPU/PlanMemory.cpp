@@ -1,0 +1,156 @@
+//===- PlanMemory.cpp - intermediate buffers in one workspace arena -------===//
+//
+// After bufferization every intermediate tensor of @main is a memref.alloc,
+// which becomes a malloc/free pair per run. Large ones are served by mmap, so
+// each run also pays page faults and zeroing for every fresh page. This pass
+// gives every statically shaped buffer of @main's body an offset in one
+// workspace, reusing the bytes of buffers that are dead by then, and passes
+// the workspace in as a trailing argument: the runtime lends it (kernel_abi.h)
+// and keeps it across runs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "nnc/Target/CPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+namespace mlir::nnc {
+#define GEN_PASS_DEF_NNCCPUPLANMEMORYPASS
+#include "nnc/Target/CPU/Passes.h.inc"
+} // namespace mlir::nnc
+
+using namespace mlir;
+
+namespace {
+constexpr int64_t kAlignment = 64;
+
+struct Buffer {
+  memref::AllocOp alloc;
+  int64_t bytes;
+  /// Positions in the entry block of the alloc and of its last use.
+  unsigned first, last;
+  int64_t offset = 0;
+};
+
+/// Bytes of a statically shaped, identity-layout buffer of scalars (i1 takes
+/// a byte, as in the LLVM lowering); nullopt for anything else.
+std::optional<int64_t> staticByteSize(MemRefType type) {
+  if (!type.hasStaticShape() || !type.getLayout().isIdentity() || type.getMemorySpace())
+    return std::nullopt;
+  Type element = type.getElementType();
+  if (!element.isIntOrFloat())
+    return std::nullopt;
+  return type.getNumElements() * ((element.getIntOrFloatBitWidth() + 7) / 8);
+}
+
+/// The position of the last op in `entry` that touches `root` or a view of
+/// it; nullopt when the buffer may outlive the block or be reached through a
+/// value the walk cannot follow (a returned, yielded or call-passed memref,
+/// or any op result that might alias it).
+std::optional<unsigned> lastUse(Value root, Block &entry,
+                                const DenseMap<Operation *, unsigned> &position) {
+  unsigned last = 0;
+  SmallVector<Value> worklist{root};
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (OpOperand &use : value.getUses()) {
+      Operation *user = use.getOwner();
+      if (user->hasTrait<OpTrait::IsTerminator>() || isa<CallOpInterface>(user))
+        return std::nullopt;
+      auto view = dyn_cast<ViewLikeOpInterface>(user);
+      if (view && view.getViewSource() == value) {
+        worklist.append(user->result_begin(), user->result_end());
+      } else if (llvm::any_of(user->getResultTypes(), llvm::IsaPred<BaseMemRefType>)) {
+        return std::nullopt;
+      }
+      Operation *top = entry.findAncestorOpInBlock(*user);
+      if (!top)
+        return std::nullopt;
+      last = std::max(last, position.lookup(top));
+    }
+  }
+  return last;
+}
+
+/// Places each buffer at the lowest 64-byte aligned offset where it overlaps
+/// no buffer live at the same time, largest first; returns the arena size.
+int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
+  SmallVector<Buffer *> order;
+  for (Buffer &b : buffers)
+    order.push_back(&b);
+  llvm::sort(order, [](Buffer *a, Buffer *b) {
+    return a->bytes != b->bytes ? a->bytes > b->bytes : a->first < b->first;
+  });
+  SmallVector<Buffer *> placed;
+  int64_t total = 0;
+  for (Buffer *buffer : order) {
+    SmallVector<std::pair<int64_t, int64_t>> taken;
+    for (Buffer *other : placed)
+      if (other->first <= buffer->last && buffer->first <= other->last)
+        taken.push_back({other->offset, other->offset + other->bytes});
+    llvm::sort(taken);
+    int64_t offset = 0;
+    for (auto [begin, end] : taken) {
+      if (offset + buffer->bytes <= begin)
+        break;
+      offset = std::max<int64_t>(offset, llvm::alignTo(end, kAlignment));
+    }
+    buffer->offset = offset;
+    total = std::max(total, offset + buffer->bytes);
+    placed.push_back(buffer);
+  }
+  return static_cast<int64_t>(llvm::alignTo(total, kAlignment));
+}
+
+LogicalResult planMemory(func::FuncOp main) {
+  Block &entry = main.getBody().front();
+  DenseMap<Operation *, unsigned> position;
+  for (auto [i, op] : llvm::enumerate(entry))
+    position[&op] = i;
+
+  SmallVector<Buffer> buffers;
+  for (auto alloc : entry.getOps<memref::AllocOp>()) {
+    auto bytes = staticByteSize(alloc.getType());
+    if (!bytes || (alloc.getAlignment() && *alloc.getAlignment() > kAlignment))
+      continue;
+    auto last = lastUse(alloc.getResult(), entry, position);
+    if (!last)
+      continue;
+    unsigned first = position.lookup(alloc);
+    buffers.push_back({alloc, std::max<int64_t>(*bytes, 1), first, std::max(first, *last)});
+  }
+  if (buffers.empty())
+    return success();
+
+  int64_t size = assignOffsets(buffers);
+  auto workspaceType = MemRefType::get({size}, IntegerType::get(main.getContext(), 8));
+  if (failed(main.insertArgument(main.getNumArguments(), workspaceType,
+                                 DictionaryAttr::get(main.getContext()), main.getLoc())))
+    return failure();
+  Value workspace = entry.getArguments().back();
+  for (Buffer &buffer : buffers) {
+    OpBuilder b(buffer.alloc);
+    Value offset = arith::ConstantIndexOp::create(b, buffer.alloc.getLoc(), buffer.offset);
+    Value view = memref::ViewOp::create(b, buffer.alloc.getLoc(), buffer.alloc.getType(),
+                                        workspace, offset, ValueRange{});
+    buffer.alloc.replaceAllUsesWith(view);
+    buffer.alloc.erase();
+  }
+  main->getParentOp()->setAttr("nnc.workspace_size",
+                               IntegerAttr::get(IntegerType::get(main.getContext(), 64), size));
+  return success();
+}
+
+struct NNCCPUPlanMemoryPass final : nnc::impl::NNCCPUPlanMemoryPassBase<NNCCPUPlanMemoryPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    auto main = getOperation().lookupSymbol<func::FuncOp>("main");
+    if (main && !main.isExternal() && failed(planMemory(main)))
+      return signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,77 @@
+// RUN: nnc-opt %s --split-input-file --allow-unregistered-dialect --nnc-cpu-plan-memory | FileCheck %s
+
+// A chain a -> b -> c: a is dead once b is written, so c reuses a's bytes;
+// b overlaps both and goes after the larger one. Sizes are 64-byte aligned.
+// CHECK-LABEL: module attributes {nnc.workspace_size = 448 : i64}
+// CHECK:       func.func @main(%[[X:.*]]: memref<16xf32>, %[[Y:.*]]: memref<16xf32>, %[[WS:.*]]: memref<448xi8>)
+// CHECK:         memref.view %[[WS]][%c0{{(_[0-9]+)?}}][] : memref<448xi8> to memref<64xf32>
+// CHECK:         memref.view %[[WS]][%c256{{(_[0-9]+)?}}][] : memref<448xi8> to memref<48xf32>
+// CHECK:         memref.view %[[WS]][%c0{{(_[0-9]+)?}}][] : memref<448xi8> to memref<16xf32>
+// CHECK-NOT:     memref.alloc
+module {
+  func.func @main(%x: memref<16xf32>, %y: memref<16xf32>) {
+    %a = memref.alloc() : memref<64xf32>
+    "test.use"(%x, %a) : (memref<16xf32>, memref<64xf32>) -> ()
+    %b = memref.alloc() : memref<48xf32>
+    "test.use"(%a, %b) : (memref<64xf32>, memref<48xf32>) -> ()
+    %c = memref.alloc() : memref<16xf32>
+    "test.use"(%b, %c) : (memref<48xf32>, memref<16xf32>) -> ()
+    memref.copy %c, %y : memref<16xf32> to memref<16xf32>
+    return
+  }
+}
+
+// -----
+
+// A use through a view, nested in a loop, keeps the buffer live to the end of
+// the loop: the second buffer may not share its bytes.
+// CHECK-LABEL: module attributes {nnc.workspace_size = 128 : i64}
+// CHECK:         memref.view %{{.*}}[%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4x4xf32>
+// CHECK:         memref.view %{{.*}}[%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
+module {
+  func.func @main(%y: memref<4xf32>) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c4 = arith.constant 4 : index
+    %a = memref.alloc() : memref<4x4xf32>
+    %b = memref.alloc() : memref<4xf32>
+    scf.for %i = %c0 to %c4 step %c1 {
+      %row = memref.subview %a[%i, 0] [1, 4] [1, 1] : memref<4x4xf32> to memref<4xf32, strided<[1], offset: ?>>
+      "test.use"(%row, %b) : (memref<4xf32, strided<[1], offset: ?>>, memref<4xf32>) -> ()
+    }
+    memref.copy %b, %y : memref<4xf32> to memref<4xf32>
+    return
+  }
+}
+
+// -----
+
+// Buffers the pass cannot follow stay allocations: a dynamic shape, one
+// allocated inside a loop, one carried out of a loop, one returned, one
+// passed to a call. With nothing planned @main keeps its signature.
+// CHECK-LABEL: module {
+// CHECK:       func.func @main(%{{.*}}: index) -> memref<8xf32>
+// CHECK-COUNT-5: memref.alloc
+// CHECK-NOT:     memref.view
+module {
+  func.func private @consume(memref<8xf32>)
+  func.func @main(%n: index) -> memref<8xf32> {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %dynamic = memref.alloc(%n) : memref<?xf32>
+    "test.use"(%dynamic) : (memref<?xf32>) -> ()
+    scf.for %i = %c0 to %n step %c1 {
+      %inner = memref.alloc() : memref<8xf32>
+      "test.use"(%inner) : (memref<8xf32>) -> ()
+    }
+    %carried = memref.alloc() : memref<8xf32>
+    %out = scf.for %i = %c0 to %n step %c1 iter_args(%it = %carried) -> memref<8xf32> {
+      scf.yield %it : memref<8xf32>
+    }
+    "test.use"(%out) : (memref<8xf32>) -> ()
+    %called = memref.alloc() : memref<8xf32>
+    func.call @consume(%called) : (memref<8xf32>) -> ()
+    %returned = memref.alloc() : memref<8xf32>
+    return %returned : memref<8xf32>
+  }
+}
