@@ -80,6 +80,15 @@ std::unique_ptr<llvm::Module> mlir::nnc::translateAndOptimize(ModuleOp module,
     for (unsigned i = 0; i < func.getNumArguments(); ++i)
       func.removeArgAttr(i, "nn.name");
   });
+  // scf-to-cf copies a loop's `llvm.loop_annotation` onto its back edge as a
+  // discardable attribute; the translation reads only the branch's own
+  // loop_annotation.
+  module.walk([](LLVM::BrOp branch) {
+    if (auto annotation = branch->getDiscardableAttr("llvm.loop_annotation")) {
+      branch.setLoopAnnotationAttr(cast<LLVM::LoopAnnotationAttr>(annotation));
+      branch->removeDiscardableAttr("llvm.loop_annotation");
+    }
+  });
   ModelSignature withWorkspace = signature;
   if (auto size = module->getAttrOfType<IntegerAttr>("nnc.workspace_size")) {
     withWorkspace.workspaceSize = size.getInt();

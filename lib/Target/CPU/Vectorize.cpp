@@ -14,6 +14,7 @@
 #include "nnc/Target/CPU/Passes.h"
 #include "nnc/Target/CPU/Strategy.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::nnc {
@@ -120,6 +121,17 @@ private:
           }
           scf::YieldOp::create(nb, l, results);
         });
+    // The tile already fills the vector registers; unrolling or interleaving
+    // in LLVM would double the live values and spill accumulators.
+    auto *context = b.getContext();
+    BoolAttr yes = b.getBoolAttr(true);
+    loop->setAttr(
+        "llvm.loop_annotation",
+        LLVM::LoopAnnotationAttr::get(
+            context, {}, LLVM::LoopVectorizeAttr::get(context, yes, {}, {}, {}, {}, {}, {}),
+            LLVM::LoopInterleaveAttr::get(context, b.getI32IntegerAttr(1)),
+            LLVM::LoopUnrollAttr::get(context, yes, {}, {}, {}, {}, {}, {}), {}, {}, {}, {}, {},
+            {}, {}, {}, {}, {}, {}));
     for (int64_t i = 0; i < rows; ++i)
       for (size_t c = 0; c < chunks; ++c) {
         SmallVector<Value> at = indices(2, {{shape.m, rowIndices[i]}});

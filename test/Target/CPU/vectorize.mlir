@@ -6,6 +6,10 @@
 
 // A full 2 x 16 tile in vectors of 8: four accumulators carried through the
 // k loop, one rhs row (two vectors) loaded per step, one broadcast per row.
+//       CHECK: #[[INTERLEAVE:.*]] = #llvm.loop_interleave<count = 1 : i32>
+//       CHECK: #[[UNROLL:.*]] = #llvm.loop_unroll<disable = true>
+//       CHECK: #[[VECTORIZE:.*]] = #llvm.loop_vectorize<disable = true>
+//       CHECK: #[[NO_UNROLL:.*]] = #llvm.loop_annotation<vectorize = #[[VECTORIZE]], interleave = #[[INTERLEAVE]], unroll = #[[UNROLL]]>
 // CHECK-LABEL: func.func @full_tile
 //       CHECK:   %[[A00:.*]] = vector.transfer_read %[[C:[a-z0-9]+]][%c0, %c0], %{{.*}} {in_bounds = [true]} : tensor<2x16xf32>, vector<8xf32>
 //       CHECK:   %[[A01:.*]] = vector.transfer_read %[[C]][%c0, %c8]
@@ -20,6 +24,8 @@
 //       CHECK:     vector.fma %[[S0]], %[[B1]]
 //       CHECK:     tensor.extract %{{.*}}[%c1, %[[K]]]
 //       CHECK:     scf.yield
+// The tile fills the registers: LLVM must not unroll or interleave the k loop.
+//       CHECK:   } {llvm.loop_annotation = #[[NO_UNROLL]]}
 //       CHECK:   vector.transfer_write %[[R]]#0, %[[C]][%c0, %c0] {in_bounds = [true]}
 //       CHECK:   vector.transfer_write %[[R]]#3, %{{.*}}[%c1, %c8] {in_bounds = [true]}
 //   CHECK-NOT:   linalg.generic

@@ -130,7 +130,8 @@ def NNCCPUVectorizePass : Pass<"nnc-cpu-vectorize", "mlir::func::FuncOp"> {
     tile runs one row at a time.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
-                           "mlir::tensor::TensorDialect", "mlir::arith::ArithDialect"];
+                           "mlir::tensor::TensorDialect", "mlir::arith::ArithDialect",
+                           "mlir::LLVM::LLVMDialect"];
 }
 
 #endif // NNC_TARGET_CPU_PASSES_TD
