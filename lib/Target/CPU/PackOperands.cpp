@@ -16,19 +16,52 @@ using namespace mlir::nnc;
 using namespace mlir::nnc::cpu;
 
 namespace {
-/// The packed layout of a 2-D constant [K, N]: [ceil(N/nr), K, nr], computed
-/// now. Fails for constants whose bytes are not at hand.
-FailureOr<Value> packConstant(RewriterBase &rewriter, Location loc, Value rhs, int64_t nr,
-                              RankedTensorType packedType) {
-  auto constant = rhs.getDefiningOp<arith::ConstantOp>();
-  auto value = constant ? dyn_cast<ElementsAttr>(constant.getValue()) : ElementsAttr();
+/// The bytes of `value` when it is a constant or a contiguous slice of one
+/// (leading dims sliced, the others whole, as when a weight loses its unit
+/// direction dim); empty otherwise.
+ArrayRef<char> constantBytes(Value value) {
+  auto slice = value.getDefiningOp<tensor::ExtractSliceOp>();
+  Value source = slice ? slice.getSource() : value;
+  auto constant = source.getDefiningOp<arith::ConstantOp>();
+  auto elements = constant ? dyn_cast<ElementsAttr>(constant.getValue()) : ElementsAttr();
+  if (!elements || !elements.getElementType().isF32())
+    return {};
+  ArrayRef<char> bytes = nn::getRawElementBytes(elements);
+  if (!slice || bytes.empty())
+    return bytes;
+  if (!slice.hasUnitStride() || ShapedType::isDynamicShape(slice.getStaticSizes()) ||
+      ShapedType::isDynamicShape(slice.getStaticOffsets()))
+    return {};
+  ArrayRef<int64_t> shape = slice.getSourceType().getShape();
+  ArrayRef<int64_t> offsets = slice.getStaticOffsets(), sizes = slice.getStaticSizes();
+  // Contiguous: after the first dim whose size is not 1, every dim is whole.
+  int64_t begin = 0, stride = 1;
+  bool whole = true;
+  for (int64_t d = shape.size() - 1; d >= 0; --d) {
+    if (!whole && sizes[d] != 1)
+      return {};
+    whole &= offsets[d] == 0 && sizes[d] == shape[d];
+    begin += offsets[d] * stride;
+    stride *= shape[d];
+  }
+  int64_t count = slice.getType().getNumElements();
+  if (static_cast<int64_t>(bytes.size()) < (begin + count) * 4)
+    return {};
+  return bytes.slice(begin * sizeof(float), count * sizeof(float));
+}
+
+/// The packed layout of a 2-D constant [K, N] (or [N, K] when `transposed`):
+/// [ceil(N/nr), K, nr], computed now. Fails for constants whose bytes are not
+/// at hand.
+FailureOr<Value> packConstant(RewriterBase &rewriter, Location loc, Value rhs, bool transposed,
+                              int64_t nr, RankedTensorType packedType) {
   auto type = cast<RankedTensorType>(rhs.getType());
-  if (!value || type.getRank() != 2)
+  ArrayRef<char> bytes = constantBytes(rhs);
+  if (type.getRank() != 2 || bytes.empty())
     return failure();
-  ArrayRef<char> bytes = nn::getRawElementBytes(value);
-  if (bytes.empty())
-    return failure();
-  int64_t k = type.getDimSize(0), n = type.getDimSize(1), slivers = packedType.getDimSize(0);
+  int64_t k = type.getDimSize(transposed ? 1 : 0), n = type.getDimSize(transposed ? 0 : 1),
+          slivers = packedType.getDimSize(0);
+  int64_t kStride = transposed ? 1 : n, nStride = transposed ? k : 1;
   AsmResourceBlob blob =
       HeapAsmResourceBlob::allocate(packedType.getNumElements() * sizeof(float), alignof(float));
   auto *out = reinterpret_cast<float *>(blob.getMutableData().data());
@@ -37,7 +70,7 @@ FailureOr<Value> packConstant(RewriterBase &rewriter, Location loc, Value rhs, i
     for (int64_t kk = 0; kk < k; ++kk)
       for (int64_t i = 0; i < nr; ++i) {
         int64_t col = j * nr + i;
-        out[(j * k + kk) * nr + i] = col < n ? in[kk * n + col] : 0.0f;
+        out[(j * k + kk) * nr + i] = col < n ? in[kk * kStride + col * nStride] : 0.0f;
       }
   return arith::ConstantOp::create(
              rewriter, loc, DenseResourceElementsAttr::get(packedType, "packed", std::move(blob)))
@@ -60,16 +93,17 @@ FailureOr<linalg::GenericOp> cpu::packContractionRhs(RewriterBase &rewriter, lin
   auto initType = cast<RankedTensorType>(init.getType());
   Type f32 = rewriter.getF32Type();
   Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0.0f));
-  // `value` with its last (n) dim zero-padded to a whole number of slivers.
-  auto paddedType = [&](Value value) {
+  // `value` with its dim `nDim` (by default the last) zero-padded to a whole
+  // number of slivers.
+  auto paddedType = [&](Value value, std::optional<int64_t> nDim = std::nullopt) {
     SmallVector<int64_t> shape(cast<RankedTensorType>(value.getType()).getShape());
-    shape.back() = padded;
+    shape[nDim.value_or(shape.size() - 1)] = padded;
     return RankedTensorType::get(shape, f32);
   };
-  auto padColumns = [&](Value value) -> Value {
+  auto padColumns = [&](Value value, std::optional<int64_t> nDim = std::nullopt) -> Value {
     if (padded == n)
       return value;
-    return tensor::createPadHighOp(paddedType(value), value, zero, /*nofold=*/false, loc,
+    return tensor::createPadHighOp(paddedType(value, nDim), value, zero, /*nofold=*/false, loc,
                                    rewriter);
   };
 
@@ -88,10 +122,13 @@ FailureOr<linalg::GenericOp> cpu::packContractionRhs(RewriterBase &rewriter, lin
   packedRhsShape.append({slivers, k, nr});
   auto packedRhsType = RankedTensorType::get(packedRhsShape, f32);
 
-  FailureOr<Value> packedRhs = packConstant(rewriter, loc, rhs, nr, packedRhsType);
+  int64_t rhsN = *rhsMap.getResultPosition(d(shape.n));
+  FailureOr<Value> packedRhs =
+      packConstant(rewriter, loc, rhs, !shape.rhsContiguous, nr, packedRhsType);
   if (failed(packedRhs)) {
-    // packed[o..., j, k, i] = padded_rhs[..., k, j * nr + i].
-    Value source = padColumns(rhs);
+    // packed[o..., j, k, i] = padded_rhs[..., k, j * nr + i] (with k and n
+    // wherever the rhs has them).
+    Value source = padColumns(rhs, rhsN);
     int64_t rank = packedRhsShape.size();
     SmallVector<AffineExpr> readExprs;
     for (auto [pos, expr] : llvm::enumerate(rhsMap.getResults())) {

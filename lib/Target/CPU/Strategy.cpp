@@ -64,8 +64,10 @@ std::optional<ContractionShape> cpu::matchContraction(linalg::LinalgOp op) {
   shape.lhs = resultPosition(maps[0], shape.m) ? 0 : 1;
   shape.rhs = 1 - shape.lhs;
   if (resultPosition(maps[shape.lhs], shape.n) || resultPosition(maps[shape.rhs], shape.m) ||
-      maps[shape.rhs].getResults().back() != getAffineDimExpr(shape.n, op.getContext()))
+      !resultPosition(maps[shape.rhs], shape.n))
     return std::nullopt;
+  shape.rhsContiguous =
+      maps[shape.rhs].getResults().back() == getAffineDimExpr(shape.n, op.getContext());
   return shape;
 }
 
@@ -142,8 +144,10 @@ TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const Contrac
   strategy.cacheOrder.append({shape.n, shape.k, shape.m});
   strategy.registerOrder.assign(shape.batch.begin(), shape.batch.end());
   strategy.registerOrder.append({shape.n, shape.m, shape.k});
-  // Several row blocks reuse each rhs sliver: worth a contiguous copy.
-  strategy.packRhs = m > mr;
+  // Several row blocks reuse each rhs sliver: worth a contiguous copy. A rhs
+  // not contiguous along n needs it in any case (constants cost nothing: they
+  // are packed at compile time).
+  strategy.packRhs = m > mr || !shape.rhsContiguous;
   strategy.vectorLanes = lanes;
   return strategy;
 }

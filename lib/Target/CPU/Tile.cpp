@@ -58,7 +58,7 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
       if (strategy->packRhs) {
         std::optional<cpu::ContractionShape> shape = cpu::matchVectorizableContraction(op);
         if (!shape) {
-          op.emitError() << "pack_rhs needs a contraction with a contiguous rhs";
+          op.emitError() << "pack_rhs needs a static f32 contraction";
           return signalPassFailure();
         }
         rewriter.setInsertionPoint(op);

@@ -159,7 +159,7 @@ private:
 /// dynamic (partial tiles), every other loop has extent 1.
 std::optional<cpu::ContractionShape> matchRegisterTile(linalg::GenericOp op) {
   std::optional<cpu::ContractionShape> shape = cpu::matchContraction(op);
-  if (!shape)
+  if (!shape || !shape->rhsContiguous)
     return std::nullopt;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   for (unsigned batch : shape->batch)

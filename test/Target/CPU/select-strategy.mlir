@@ -51,18 +51,19 @@ func.func @gemv(%a: tensor<1x784xf32>, %b: tensor<784x512xf32>, %c: tensor<1x512
 #rhs = affine_map<(m, n, k) -> (n, k)>
 #out = affine_map<(m, n, k) -> (m, n)>
 
-// The rhs is not contiguous along n: no strategy, the op stays a loop nest.
+// The rhs is not contiguous along n (x * W^T): it is packed even for a single
+// row, since the kernel reads rhs rows along n.
 // AVX2-LABEL: func.func @transposed_rhs
-//   AVX2-NOT:   nnc.cpu_strategy
-func.func @transposed_rhs(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
+//       AVX2:   nnc.cpu_strategy = {{{.*}}pack_rhs = true
+func.func @transposed_rhs(%a: tensor<1x64xf32>, %b: tensor<64x64xf32>, %c: tensor<1x64xf32>) -> tensor<1x64xf32> {
   %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%c : tensor<64x64xf32>) {
+      ins(%a, %b : tensor<1x64xf32>, tensor<64x64xf32>) outs(%c : tensor<1x64xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
-  } -> tensor<64x64xf32>
-  return %r : tensor<64x64xf32>
+  } -> tensor<1x64xf32>
+  return %r : tensor<1x64xf32>
 }
 
 // -----

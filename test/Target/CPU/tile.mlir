@@ -63,6 +63,61 @@ func.func @packed(%a: tensor<4x8xf32>, %b: tensor<8x20xf32>) -> tensor<4x20xf32>
 
 // -----
 
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhsT = affine_map<(m, n, k) -> (n, k)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// A rhs stored [N x K] (x * W^T) is padded along n and packed into the same
+// slivers, even with a single row block: the kernel reads rhs rows along n.
+// CHECK-LABEL: func.func @transposed_rhs
+//       CHECK:   %[[PAD:.*]] = tensor.pad %{{.*}} low[0, 0] high[4, 0]
+//       CHECK:   linalg.generic {{.*}} ins(%[[PAD]] : tensor<24x8xf32>) outs(%{{.*}} : tensor<3x8x8xf32>)
+//       CHECK:     nnc.cpu_kernel = {register_tiles = array<i64: 1, 1, 0, 8>
+func.func @transposed_rhs(%a: tensor<1x8xf32>, %b: tensor<20x8xf32>, %c: tensor<1x20xf32>) -> tensor<1x20xf32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhsT, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_strategy = {kind = "contraction", cache_tiles = array<i64: 1, 20, 8>, cache_order = array<i64: 1, 2, 0>,
+                                           register_tiles = array<i64: 1, 8, 0>, register_order = array<i64: 1, 0, 2>,
+                                           pack_rhs = true, vector_lanes = 8}}
+      ins(%a, %b : tensor<1x8xf32>, tensor<20x8xf32>) outs(%c : tensor<1x20xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x20xf32>
+  return %r : tensor<1x20xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhsT = affine_map<(m, n, k) -> (n, k)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// A constant [N=3 x K=2] weight, seen through the slice that drops its unit
+// leading dim, is packed at compile time: sliver 0 holds k=0 as [1, 3, 5, 0...]
+// and k=1 as [2, 4, 6, 0...] (f32 little-endian after the 4-byte alignment).
+// CHECK-LABEL: func.func @transposed_constant
+//   CHECK-NOT:   tensor.pad
+//       CHECK:   arith.constant dense_resource<packed> : tensor<1x2x8xf32>
+//       CHECK:   packed: "0x040000000000803F000040400000A040000000000000000000000000000000000000000000000040000080400000C0400000000000000000000000000000000000000000"
+func.func @transposed_constant(%a: tensor<1x2xf32>, %c: tensor<1x3xf32>) -> tensor<1x3xf32> {
+  %w = arith.constant dense<[[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]]> : tensor<1x3x2xf32>
+  %b = tensor.extract_slice %w[0, 0, 0] [1, 3, 2] [1, 1, 1] : tensor<1x3x2xf32> to tensor<3x2xf32>
+  %r = linalg.generic {indexing_maps = [#lhs, #rhsT, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_strategy = {kind = "contraction", cache_tiles = array<i64: 1, 3, 2>, cache_order = array<i64: 1, 2, 0>,
+                                           register_tiles = array<i64: 1, 8, 0>, register_order = array<i64: 1, 0, 2>,
+                                           pack_rhs = true, vector_lanes = 8}}
+      ins(%a, %b : tensor<1x2xf32>, tensor<3x2xf32>) outs(%c : tensor<1x3xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x3xf32>
+  return %r : tensor<1x3xf32>
+}
+
+// -----
+
 #id = affine_map<(d0) -> (d0)>
 func.func @malformed(%x: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{malformed nnc.cpu_strategy attribute}}

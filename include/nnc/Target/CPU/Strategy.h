@@ -37,17 +37,21 @@ struct TargetDescription {
 };
 
 /// A contraction C[b.., m, n] += A[b.., m, k] * B[b.., k, n] in any loop order,
-/// identified by its loops; `batch` holds every loop other than m, n and k. `lhs` is the input indexed by m, `rhs` the one
-/// indexed by n; n is the innermost dimension of both `rhs` and the result, so
-/// that a row of either is a contiguous vector.
+/// identified by its loops; `batch` holds every loop other than m, n and k.
+/// `lhs` is the input indexed by m, `rhs` the one indexed by n; n is the
+/// innermost dimension of the result, so that a row of it is a contiguous
+/// vector. The vector kernel also needs rows of the rhs contiguous along n;
+/// a rhs stored the other way (B^T, as in x * W^T) is packed first.
 struct ContractionShape {
   SmallVector<unsigned> batch;
   unsigned m, n, k;
   unsigned lhs, rhs;
+  /// Whether n is the innermost dimension of the rhs as well.
+  bool rhsContiguous = true;
 };
 
 /// Matches an f32 multiply-accumulate generic with one k loop whose result
-/// and rhs are contiguous along an n loop. Extra m and n loops count as batch.
+/// is contiguous along an n loop. Extra m and n loops count as batch.
 std::optional<ContractionShape> matchContraction(linalg::LinalgOp op);
 /// The same, for static shapes: the ops the strategy applies to.
 std::optional<ContractionShape> matchVectorizableContraction(linalg::LinalgOp op);
@@ -56,6 +60,7 @@ struct TilingStrategy {
   SmallVector<int64_t> cacheTiles, cacheOrder, registerTiles, registerOrder;
   /// Whether the rhs is repacked into column slivers first (see
   /// packContractionRhs); the tiles then still refer to the original loops.
+  /// Always set for a rhs that is not contiguous along n.
   bool packRhs = false;
   /// Elements per vector register; register tiles of vectorized loops are
   /// multiples of it.
