@@ -6,10 +6,11 @@
 #out = affine_map<(m, n, k) -> (m, n)>
 
 // A square GEMM: several row blocks reuse each rhs sliver, so the rhs is
-// packed; the register tile fills 8 (AVX2) or 24 (AVX-512) accumulators and
-// k is blocked so that a [kc x nr] sliver stays in L1.
+// packed; the register tile is 6 x 2 vectors on AVX2 (12 accumulators, 2 rhs
+// vectors and a broadcast within the 16 registers) and k is blocked so that a
+// [kc x nr] sliver stays in L1.
 // AVX2-LABEL: func.func @gemm
-//       AVX2:   nnc.cpu_strategy = {cache_order = array<i64: 1, 2, 0>, cache_tiles = array<i64: 512, 1024, 192>, kind = "contraction", pack_rhs = true, register_order = array<i64: 1, 0, 2>, register_tiles = array<i64: 2, 32, 0>, vector_lanes = 8 : i64}
+//       AVX2:   nnc.cpu_strategy = {cache_order = array<i64: 1, 2, 0>, cache_tiles = array<i64: 258, 1024, 384>, kind = "contraction", pack_rhs = true, register_order = array<i64: 1, 0, 2>, register_tiles = array<i64: 6, 16, 0>, vector_lanes = 8 : i64}
 // AVX512-LABEL: func.func @gemm
 //       AVX512:   register_tiles = array<i64: {{[0-9]+}}, {{[0-9]+}}, 0>, vector_lanes = 16 : i64}
 func.func @gemm(%a: tensor<1024x1024xf32>, %b: tensor<1024x1024xf32>, %c: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
@@ -30,10 +31,10 @@ func.func @gemm(%a: tensor<1024x1024xf32>, %b: tensor<1024x1024xf32>, %c: tensor
 #out = affine_map<(m, n, k) -> (m, n)>
 
 // A matrix-vector product (batch 1 dense layer): one row, as many column
-// vectors as the registers allow; nothing reuses the rhs, so no packing and
-// no k blocking.
+// vectors as the registers allow next to their rhs vectors (7 + 7 + 1 of 16);
+// nothing reuses the rhs, so no packing and no k blocking.
 // AVX2-LABEL: func.func @gemv
-//       AVX2:   cache_tiles = array<i64: 1, 512, 784>, {{.*}} pack_rhs = false, {{.*}} register_tiles = array<i64: 1, 88, 0>
+//       AVX2:   cache_tiles = array<i64: 1, 512, 784>, {{.*}} pack_rhs = false, {{.*}} register_tiles = array<i64: 1, 56, 0>
 func.func @gemv(%a: tensor<1x784xf32>, %b: tensor<784x512xf32>, %c: tensor<1x512xf32>) -> tensor<1x512xf32> {
   %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : tensor<1x784xf32>, tensor<784x512xf32>) outs(%c : tensor<1x512xf32>) {
