@@ -9,13 +9,14 @@ from ._runtime import Module, NNCError
 
 
 def compile(model, *, input_shapes=None, bind_inputs=None, opt_level=2, mcpu=None, mattr=None,
-            output=None):
+            output=None, threads=1):
     """Compiles `model` (a path to .onnx/.onnxtxt, or an onnx.ModelProto) and loads it.
 
     input_shapes: {name: shape} for inputs with dynamic dims. bind_inputs: {name: path of a
     TensorProto file} to fold inputs into constants. opt_level: 0-3. mcpu/mattr: target CPU
     and features (default: the host). output: where to keep the shared library (default: a
-    temporary file). Raises NNCError with the compiler's message on failure."""
+    temporary file). threads: how many threads a run uses, the calling one included. Raises
+    NNCError with the compiler's message on failure."""
     with tempfile.TemporaryDirectory(prefix="nnc-") as scratch:
         if not isinstance(model, (str, os.PathLike)):
             path = os.path.join(scratch, "model.onnx")
@@ -38,4 +39,4 @@ def compile(model, *, input_shapes=None, bind_inputs=None, opt_level=2, mcpu=Non
         if result.returncode != 0:
             raise NNCError(result.stderr.strip() or f"nnc-compile failed ({result.returncode})")
         # dlopen keeps the mapping after the file is removed with the scratch folder.
-        return Module(library)
+        return Module(library, threads=threads)

@@ -48,6 +48,8 @@ def _runtime():
         lib.nnc_model_load_file.restype = status
         lib.nnc_model_load_file.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
         lib.nnc_model_release.argtypes = [ctypes.c_void_p]
+        lib.nnc_model_set_num_threads.restype = status
+        lib.nnc_model_set_num_threads.argtypes = [ctypes.c_void_p, ctypes.c_int]
         for count in (lib.nnc_model_input_count, lib.nnc_model_output_count):
             count.restype = ctypes.c_size_t
             count.argtypes = [ctypes.c_void_p]
@@ -71,13 +73,16 @@ def _check(status):
 
 
 class Module:
-    """A compiled model loaded into this process. Safe to run from several threads."""
+    """A compiled model loaded into this process. Safe to run from several threads.
 
-    def __init__(self, library_path):
+    threads: how many threads a run uses, the calling one included (default 1)."""
+
+    def __init__(self, library_path, *, threads=1):
         lib = _runtime()
         handle = ctypes.c_void_p()
         _check(lib.nnc_model_load_file(str(library_path).encode(), ctypes.byref(handle)))
         self._handle = handle
+        _check(lib.nnc_model_set_num_threads(handle, int(threads)))
         self.library_path = str(library_path)
         self.inputs = self._infos(lib.nnc_model_input_count, lib.nnc_model_input_info)
         self.outputs = self._infos(lib.nnc_model_output_count, lib.nnc_model_output_info)

@@ -3,6 +3,8 @@
 
 #include <dlfcn.h>
 #include <elf.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -76,6 +78,149 @@ const char* nnc_dtype_name(nnc_dtype_t dtype) {
   return "unknown";
 }
 
+/* ------------------------------------------------------------------------ */
+/* Thread pool                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Workers wait for a job (a parallel_for call), take its iterations one at a
+ * time from a shared counter alongside the calling thread, and report when
+ * they are done. Between jobs a worker spins briefly before sleeping, so that
+ * the parallel loops of one run, which follow each other closely, do not each
+ * pay a wake-up. */
+typedef struct nnc_pool_s {
+  int num_workers;
+  pthread_t* workers;
+  pthread_mutex_t mutex;
+  pthread_cond_t wake; /* a new job or stop */
+  pthread_cond_t done; /* the last worker left the job */
+  pthread_mutex_t busy; /* held by the caller whose job the pool runs */
+  /* The current job; written under mutex before generation is bumped. */
+  nnc_kernel_task_fn_v0_t task;
+  void* task_context;
+  int64_t count;
+  _Atomic int64_t next;
+  _Atomic unsigned generation;
+  _Atomic int active; /* workers still in the current job */
+  int stop;
+} nnc_pool_t;
+
+/* About 100 microseconds of polling on current x86 cores. */
+enum { NNC_POOL_SPINS = 2000 };
+
+static void spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  sched_yield();
+#endif
+}
+
+static void run_iterations(nnc_pool_t* pool) {
+  for (int64_t i; (i = atomic_fetch_add(&pool->next, 1)) < pool->count;)
+    pool->task(pool->task_context, i, i + 1);
+}
+
+static void* worker_main(void* arg) {
+  nnc_pool_t* pool = (nnc_pool_t*)arg;
+  unsigned seen = 0;
+  for (;;) {
+    for (int spin = 0; spin < NNC_POOL_SPINS && atomic_load(&pool->generation) == seen; ++spin)
+      spin_pause();
+    pthread_mutex_lock(&pool->mutex);
+    while (atomic_load(&pool->generation) == seen && !pool->stop)
+      pthread_cond_wait(&pool->wake, &pool->mutex);
+    if (pool->stop) {
+      pthread_mutex_unlock(&pool->mutex);
+      return NULL;
+    }
+    seen = atomic_load(&pool->generation);
+    pthread_mutex_unlock(&pool->mutex);
+    run_iterations(pool);
+    if (atomic_fetch_sub(&pool->active, 1) == 1) {
+      pthread_mutex_lock(&pool->mutex);
+      pthread_cond_signal(&pool->done);
+      pthread_mutex_unlock(&pool->mutex);
+    }
+  }
+}
+
+static void pool_parallel_for(void* opaque, int64_t count, nnc_kernel_task_fn_v0_t task,
+                              void* task_context) {
+  nnc_pool_t* pool = (nnc_pool_t*)opaque;
+  if (count <= 0) return;
+  /* One chunk, or the workers are serving another run: stay on this thread. */
+  if (count == 1 || pthread_mutex_trylock(&pool->busy) != 0) {
+    task(task_context, 0, count);
+    return;
+  }
+  pthread_mutex_lock(&pool->mutex);
+  pool->task = task;
+  pool->task_context = task_context;
+  pool->count = count;
+  atomic_store(&pool->next, 0);
+  atomic_store(&pool->active, pool->num_workers);
+  atomic_fetch_add(&pool->generation, 1);
+  pthread_cond_broadcast(&pool->wake);
+  pthread_mutex_unlock(&pool->mutex);
+  run_iterations(pool);
+  for (int spin = 0; spin < NNC_POOL_SPINS && atomic_load(&pool->active) > 0; ++spin)
+    spin_pause();
+  if (atomic_load(&pool->active) > 0) {
+    pthread_mutex_lock(&pool->mutex);
+    while (atomic_load(&pool->active) > 0) pthread_cond_wait(&pool->done, &pool->mutex);
+    pthread_mutex_unlock(&pool->mutex);
+  }
+  pthread_mutex_unlock(&pool->busy);
+}
+
+static void pool_destroy(nnc_pool_t* pool) {
+  if (!pool) return;
+  pthread_mutex_lock(&pool->mutex);
+  pool->stop = 1;
+  pthread_cond_broadcast(&pool->wake);
+  pthread_mutex_unlock(&pool->mutex);
+  for (int i = 0; i < pool->num_workers; ++i) pthread_join(pool->workers[i], NULL);
+  pthread_mutex_destroy(&pool->mutex);
+  pthread_mutex_destroy(&pool->busy);
+  pthread_cond_destroy(&pool->wake);
+  pthread_cond_destroy(&pool->done);
+  free(pool->workers);
+  free(pool);
+}
+
+static nnc_status_t pool_create(int num_workers, nnc_pool_t** out_pool) {
+  nnc_pool_t* pool = (nnc_pool_t*)calloc(1, sizeof(nnc_pool_t));
+  if (!pool) return make_status("nnc: out of memory");
+  pool->workers = (pthread_t*)calloc((size_t)num_workers, sizeof(pthread_t));
+  if (!pool->workers) {
+    free(pool);
+    return make_status("nnc: out of memory");
+  }
+  pthread_mutex_init(&pool->mutex, NULL);
+  pthread_mutex_init(&pool->busy, NULL);
+  pthread_cond_init(&pool->wake, NULL);
+  pthread_cond_init(&pool->done, NULL);
+  atomic_init(&pool->next, 0);
+  atomic_init(&pool->generation, 0);
+  atomic_init(&pool->active, 0);
+  for (int i = 0; i < num_workers; ++i) {
+    int error = pthread_create(&pool->workers[i], NULL, worker_main, pool);
+    if (error) {
+      pool->num_workers = i;
+      pool_destroy(pool);
+      return make_status("nnc: cannot start worker thread %d of %d: %s", i + 1, num_workers,
+                         strerror(error));
+    }
+    pool->num_workers = i + 1;
+  }
+  *out_pool = pool;
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Models                                                                   */
+/* ------------------------------------------------------------------------ */
+
 struct nnc_model_s {
   void* library; /* dlopen handle, NULL for static models */
   const nnc_kernel_model_v0_t* kernel;
@@ -86,6 +231,7 @@ struct nnc_model_s {
    * pay its page faults on every run; concurrent runs allocate their own.
    * Behind a pointer so that runs, which see a const model, may swap it. */
   _Atomic(void*)* spare_workspace;
+  nnc_pool_t* pool; /* NULL: runs are single-threaded */
 };
 
 static size_t tensor_bytes(const nnc_kernel_tensor_v0_t* tensor) {
@@ -189,12 +335,27 @@ nnc_status_t nnc_model_load_static(nnc_kernel_model_fn_v0_t model_fn, nnc_model_
 
 void nnc_model_release(nnc_model_t* model) {
   if (!model) return;
+  pool_destroy(model->pool);
   if (model->library) dlclose(model->library);
   free(atomic_load(model->spare_workspace));
   free((void*)model->spare_workspace);
   free(model->input_bytes);
   free(model->output_bytes);
   free(model);
+}
+
+nnc_status_t nnc_model_set_num_threads(nnc_model_t* model, int num_threads) {
+  if (!model) return make_status("nnc_model_set_num_threads: model must not be NULL");
+  if (num_threads < 1 || num_threads > 256)
+    return make_status("nnc_model_set_num_threads: %d threads; expected 1 to 256", num_threads);
+  nnc_pool_t* pool = NULL;
+  if (num_threads > 1) {
+    nnc_status_t status = pool_create(num_threads - 1, &pool);
+    if (status) return status;
+  }
+  pool_destroy(model->pool);
+  model->pool = pool;
+  return NULL;
 }
 
 size_t nnc_model_input_count(const nnc_model_t* model) {
@@ -308,7 +469,8 @@ nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* in
                          (unsigned long long)k->workspace_size);
     }
   }
-  nnc_kernel_env_v0_t env = {serial_parallel_for, NULL, workspace};
+  nnc_kernel_env_v0_t env = {model->pool ? pool_parallel_for : serial_parallel_for, model->pool,
+                             workspace};
   k->run((void* const*)ptrs, (void* const*)(ptrs + input_count), &env);
   void* empty = NULL;
   if (workspace && !atomic_compare_exchange_strong(spare, &empty, workspace)) free(workspace);

@@ -6,10 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -190,6 +194,75 @@ TEST(RuntimeWorkspaceTest, OneAlignedWorkspaceServesSuccessiveRuns) {
   EXPECT_EQ(reinterpret_cast<uintptr_t>(lent_workspaces[0]) % 64, 0u);
   EXPECT_EQ(lent_workspaces[1], lent_workspaces[0]);
   EXPECT_EQ(lent_workspaces[2], lent_workspaces[0]);
+  nnc_model_release(model);
+}
+
+// A model with no tensors whose run hands 1000 iterations to parallel_for;
+// each iteration records how often it ran and on which thread.
+struct ParallelRecord {
+  std::atomic<int> runs[1000];
+  std::mutex mutex;
+  std::set<std::thread::id> threads;
+};
+ParallelRecord* parallel_record = nullptr;
+void CountIteration(void* context, int64_t begin, int64_t end) {
+  auto* record = static_cast<ParallelRecord*>(context);
+  for (int64_t i = begin; i < end; ++i) record->runs[i]++;
+  std::this_thread::sleep_for(std::chrono::microseconds(20));
+  std::lock_guard<std::mutex> lock(record->mutex);
+  record->threads.insert(std::this_thread::get_id());
+}
+void RunParallel(void* const*, void* const*, const nnc_kernel_env_v0_t* env) {
+  env->parallel_for(env->pool, 1000, &CountIteration, parallel_record);
+}
+const nnc_kernel_model_v0_t* ParallelModel() {
+  static const nnc_kernel_model_v0_t model = {
+      NNC_KERNEL_ABI_VERSION_0, 0, 0, 0, nullptr, nullptr, &RunParallel, "nnc test", 0};
+  return &model;
+}
+
+TEST(RuntimeThreadsTest, EveryIterationRunsOnceAcrossTheThreads) {
+  nnc_model_t* model = nullptr;
+  ASSERT_EQ(nnc_model_load_static(&ParallelModel, &model), nullptr);
+  for (int threads : {1, 4, 2}) {
+    ASSERT_EQ(nnc_model_set_num_threads(model, threads), nullptr);
+    ParallelRecord record;
+    for (auto& runs : record.runs) runs = 0;
+    parallel_record = &record;
+    ASSERT_EQ(nnc_model_run(model, nullptr, 0, nullptr, 0), nullptr);
+    for (int i = 0; i < 1000; ++i) ASSERT_EQ(record.runs[i], 1) << "iteration " << i;
+    // 1000 iterations of 20 us: every worker takes some.
+    EXPECT_EQ(record.threads.size(), static_cast<size_t>(threads));
+  }
+  nnc_model_release(model);
+}
+
+TEST(RuntimeThreadsTest, OverlappingRunsShareTheWorkers) {
+  nnc_model_t* model = nullptr;
+  ASSERT_EQ(nnc_model_load_static(&ParallelModel, &model), nullptr);
+  ASSERT_EQ(nnc_model_set_num_threads(model, 3), nullptr);
+  ParallelRecord record;
+  for (auto& runs : record.runs) runs = 0;
+  parallel_record = &record;
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 4; ++i)
+    callers.emplace_back([&] {
+      for (int j = 0; j < 5; ++j) nnc_status_free(nnc_model_run(model, nullptr, 0, nullptr, 0));
+    });
+  for (auto& caller : callers) caller.join();
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(record.runs[i], 20) << "iteration " << i;
+  nnc_model_release(model);
+}
+
+TEST(RuntimeThreadsTest, RefusesThreadCountsOutOfRange) {
+  nnc_model_t* model = nullptr;
+  ASSERT_EQ(nnc_model_load_static(&ParallelModel, &model), nullptr);
+  EXPECT_NE(TakeMessage(nnc_model_set_num_threads(model, 0)).find("0 threads; expected 1 to 256"),
+            std::string::npos);
+  EXPECT_NE(TakeMessage(nnc_model_set_num_threads(model, 257)).find("expected 1 to 256"),
+            std::string::npos);
+  EXPECT_NE(TakeMessage(nnc_model_set_num_threads(nullptr, 2)).find("must not be NULL"),
+            std::string::npos);
   nnc_model_release(model);
 }
 

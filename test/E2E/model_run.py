@@ -7,7 +7,9 @@ cannot. The references are independent of nnc: PyTorch's output is saved by the 
 (Debian's torch), ONNX Runtime's is computed here on the same input.
 
 For each model exported by scripts/export_test_models.py (--with-data): nnc-compile at -O2, then
-nnc-run against both references with rtol 1e-3 and atol 1e-4. Models listed in the xfail file
+nnc-run against both references with rtol 1e-3 and atol 1e-4: against PyTorch on one thread,
+against ONNX Runtime on three (more threads than this machine's cores, so that the runtime's
+workers interleave with the caller). Models listed in the xfail file
 (`stem  # reason`) may fail. Prints one line per model and a summary; exit status 1 if a model
 not listed fails, 2 on a setup error.
 """
@@ -74,12 +76,13 @@ def check_model(args, stem):
     ort_data = os.path.join(args.work, stem, "ort_reference")
     write_ort_reference(model_path, torch_data, ort_data)
     report = []
-    for reference, data in (("torch", torch_data), ("onnxruntime", ort_data)):
+    for reference, data, threads in (("torch", torch_data, 1), ("onnxruntime", ort_data, 3)):
         run = subprocess.run([args.nnc_run, library, "--data", data, "--rtol", RTOL,
-                              "--atol", ATOL], capture_output=True, text=True)
+                              "--atol", ATOL, "--threads", str(threads)],
+                             capture_output=True, text=True)
         errors = " ".join(line.split(":", 1)[1].strip() for line in run.stdout.splitlines()
                           if line.startswith("output"))
-        report.append(f"vs {reference}: {errors or run.stderr.strip()}")
+        report.append(f"vs {reference} ({threads}T): {errors or run.stderr.strip()}")
         if run.returncode != 0:
             return False, "; ".join(report)
     return True, "; ".join(report)

@@ -12,7 +12,7 @@ import unittest
 import numpy as np
 import onnx
 import onnxruntime
-from onnx import helper, TensorProto
+from onnx import helper, numpy_helper, TensorProto
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -85,6 +85,24 @@ class CompileTest(unittest.TestCase):
         module = nnc.compile(model, input_shapes={"x": (2, 3)})
         x = np.array([[-1, 2, -3], [4, -5, 6]], np.float32)
         np.testing.assert_array_equal(module.run([x])[0], np.maximum(x, 0))
+
+    def test_threads_match_one_thread_and_numpy(self):
+        # Large enough for the compiler to split it into chunks for threads.
+        rng = np.random.default_rng(0)
+        w = rng.standard_normal((512, 384)).astype(np.float32)
+        graph = helper.make_graph(
+            [helper.make_node("MatMul", ["x", "w"], ["y"])], "g",
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, [256, 512])],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, [256, 384])],
+            [numpy_helper.from_array(w, "w")])
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+        x = rng.standard_normal((256, 512)).astype(np.float32)
+        one = nnc.compile(model).run([x])[0]
+        for threads in (2, 3):
+            np.testing.assert_array_equal(nnc.compile(model, threads=threads).run([x])[0], one)
+        np.testing.assert_allclose(one, x.astype(np.float64) @ w, rtol=1e-4, atol=1e-4)
+        with self.assertRaisesRegex(nnc.NNCError, "0 threads; expected 1 to 256"):
+            nnc.compile(model, threads=0)
 
     def test_compile_error_names_the_node(self):
         graph = helper.make_graph(

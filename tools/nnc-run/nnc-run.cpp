@@ -238,6 +238,9 @@ std::string compileModel(const char *argv0, const std::string &model,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  // libLLVM registers a --threads of its own; nnc-run's sets the runtime's.
+  if (auto *llvmThreads = cl::getRegisteredOptions().lookup("threads"))
+    llvmThreads->setArgStr("llvm-threads");
   cl::OptionCategory category("nnc-run options");
   cl::opt<std::string> modelPath(cl::Positional, cl::Required, cl::desc("<model.so|model.onnx>"),
                                  cl::cat(category));
@@ -252,6 +255,9 @@ int main(int argc, char **argv) {
                           cl::init(0), cl::cat(category));
   cl::opt<unsigned> warmup("warmup", cl::desc("Untimed iterations before --bench (default 3)"),
                            cl::init(3), cl::cat(category));
+  cl::opt<int> threads("threads",
+                       cl::desc("Threads a run uses, the calling one included (default 1)"),
+                       cl::init(1), cl::cat(category));
   cl::opt<std::string> saveOutputs("save-outputs",
                                    cl::desc("Write the outputs as output_<i>.pb into this folder"),
                                    cl::value_desc("dir"), cl::cat(category));
@@ -276,6 +282,7 @@ int main(int argc, char **argv) {
     }
     Model model;
     check(nnc_model_load_file(library.c_str(), &model.handle));
+    check(nnc_model_set_num_threads(model.handle, threads));
     if (!compiled.empty())
       llvm::sys::fs::remove(compiled);
 

@@ -94,6 +94,10 @@ std::unique_ptr<llvm::Module> mlir::nnc::translateAndOptimize(ModuleOp module,
     withWorkspace.workspaceSize = size.getInt();
     module->removeAttr("nnc.workspace_size");
   }
+  if (module->hasAttr("nnc.parallel_tasks")) {
+    withWorkspace.takesEnv = true;
+    module->removeAttr("nnc.parallel_tasks");
+  }
   std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(module, llvmContext);
   if (!llvmModule)
     return nullptr;

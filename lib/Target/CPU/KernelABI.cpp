@@ -66,6 +66,58 @@ FailureOr<ModelSignature> mlir::nnc::extractModelSignature(func::FuncOp main) {
   return signature;
 }
 
+namespace {
+/// Replaces each call `@__nnc_parallel_<i>(0, chunks, captures...)` from
+/// `caller` (see nnc-cpu-outline-parallel) with
+/// `env->parallel_for(env->pool, chunks, entry, &captures)`, where the new
+/// `entry(context, begin, end)` unpacks the captures and calls the task.
+void dispatchParallelTasks(llvm::Module &module, llvm::Function *caller, llvm::Value *env) {
+  llvm::LLVMContext &context = module.getContext();
+  llvm::IRBuilder<> b(context);
+  auto *ptrType = llvm::PointerType::getUnqual(context);
+  auto *i64 = b.getInt64Ty();
+  auto *entryType = llvm::FunctionType::get(b.getVoidTy(), {ptrType, i64, i64}, false);
+  auto *parallelForType =
+      llvm::FunctionType::get(b.getVoidTy(), {ptrType, i64, ptrType, ptrType}, false);
+  SmallVector<llvm::Function *> tasks;
+  for (llvm::Function &function : module)
+    if (function.getName().starts_with("__nnc_parallel_") && !function.isDeclaration())
+      tasks.push_back(&function);
+  for (llvm::Function *task : tasks) {
+    task->setLinkage(llvm::GlobalValue::InternalLinkage);
+    SmallVector<llvm::Type *> captured;
+    for (llvm::Argument &arg : llvm::drop_begin(task->args(), 2))
+      captured.push_back(arg.getType());
+    auto *contextType = llvm::StructType::get(context, captured);
+    auto *entry = llvm::Function::Create(entryType, llvm::GlobalValue::InternalLinkage,
+                                         task->getName() + ".entry", module);
+    b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", entry));
+    SmallVector<llvm::Value *> args{entry->getArg(1), entry->getArg(2)};
+    for (auto [i, type] : llvm::enumerate(captured))
+      args.push_back(b.CreateLoad(type, b.CreateStructGEP(contextType, entry->getArg(0), i)));
+    b.CreateCall(task, args);
+    b.CreateRetVoid();
+
+    SmallVector<llvm::CallInst *> calls;
+    for (llvm::User *user : task->users())
+      if (auto *call = dyn_cast<llvm::CallInst>(user); call && call->getFunction() == caller)
+        calls.push_back(call);
+    for (llvm::CallInst *call : calls) {
+      b.SetInsertPoint(&*caller->getEntryBlock().getFirstInsertionPt());
+      llvm::Value *captures = b.CreateAlloca(contextType);
+      b.SetInsertPoint(call);
+      for (unsigned i = 0; i < captured.size(); ++i)
+        b.CreateStore(call->getArgOperand(i + 2), b.CreateStructGEP(contextType, captures, i));
+      // nnc_kernel_env_v0_t: {parallel_for, pool, workspace}.
+      llvm::Value *parallelFor = b.CreateLoad(ptrType, env);
+      llvm::Value *pool = b.CreateLoad(ptrType, b.CreateConstGEP1_64(ptrType, env, 1));
+      b.CreateCall(parallelForType, parallelFor, {pool, call->getArgOperand(1), entry, captures});
+      call->eraseFromParent();
+    }
+  }
+}
+} // namespace
+
 LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature &signature) {
   llvm::Function *main = module.getFunction("main");
   if (!main)
@@ -104,7 +156,7 @@ LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature
   };
 
   // void run(void* const* inputs, void* const* outputs, const nnc_kernel_env_v0_t* env).
-  // The generated code is single-threaded; it reads env only for the workspace.
+  // env lends the workspace and the thread pool's parallel_for.
   auto *runType = llvm::FunctionType::get(b.getVoidTy(), {ptrType, ptrType, ptrType}, false);
   auto *run = llvm::Function::Create(runType, llvm::GlobalValue::InternalLinkage,
                                      "nnc_model_run_v0", module);
@@ -134,12 +186,16 @@ LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature
     args.append({workspace, workspace, b.getInt64(0), b.getInt64(signature.workspaceSize),
                  b.getInt64(1)});
   }
+  if (signature.takesEnv)
+    args.push_back(run->getArg(2));
   if (args.size() != main->arg_size()) {
     run->eraseFromParent();
     return failure();
   }
   b.CreateCall(main, args);
   b.CreateRetVoid();
+  if (signature.takesEnv)
+    dispatchParallelTasks(module, main, main->getArg(main->arg_size() - 1));
 
   auto *modelType = llvm::StructType::create(
       context, {i32, i32, i32, i32, ptrType, ptrType, ptrType, ptrType, b.getInt64Ty()},

@@ -67,6 +67,7 @@ void mlir::nnc::buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createNNCCPUPlanMemoryPass());
   bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createNNCCPUOutlineParallelPass());
   pm.addNestedPass<func::FuncOp>(createNNCCPUExpandCopiesPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());

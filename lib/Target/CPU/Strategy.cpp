@@ -137,13 +137,32 @@ TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const Contrac
 
   TilingStrategy strategy;
   int64_t numLoops = ranges.size();
+  // Threads share row blocks when there are enough of them, else column
+  // slivers (a matrix-vector product); chunks are whole register tiles. Small
+  // contractions stay on one thread: waking a worker costs microseconds.
+  strategy.threadTiles.assign(numLoops, 0);
+  int64_t batch = 1;
+  for (unsigned b : shape.batch)
+    batch *= ranges[b];
+  bool worthThreads = batch * m * n * k >= target.minThreadedMacs;
+  auto chunk = [&](int64_t extent, int64_t unit) {
+    return llvm::alignTo(llvm::divideCeil(extent, target.threadChunks), unit);
+  };
+  auto blocks = [](int64_t extent, int64_t unit) {
+    return static_cast<int64_t>(llvm::divideCeil(extent, unit));
+  };
+  if (worthThreads && blocks(m, mr) >= target.threadChunks / 2)
+    strategy.threadTiles[shape.m] = chunk(m, mr);
+  else if (worthThreads && blocks(n, nr) >= target.threadChunks / 2)
+    strategy.threadTiles[shape.n] = chunk(n, nr);
   strategy.cacheTiles.assign(numLoops, 0);
   strategy.registerTiles.assign(numLoops, 0);
   for (unsigned b : shape.batch) {
     strategy.cacheTiles[b] = 1;
     strategy.registerTiles[b] = 1;
   }
-  strategy.cacheTiles[shape.m] = mc;
+  strategy.cacheTiles[shape.m] =
+      strategy.threadTiles[shape.m] ? std::min(mc, strategy.threadTiles[shape.m]) : mc;
   strategy.cacheTiles[shape.n] = n;
   strategy.cacheTiles[shape.k] = kc;
   strategy.registerTiles[shape.m] = mr;
@@ -165,6 +184,7 @@ DictionaryAttr cpu::toAttr(MLIRContext *context, const TilingStrategy &strategy)
   Builder b(context);
   return b.getDictionaryAttr({
       b.getNamedAttr("kind", b.getStringAttr("contraction")),
+      b.getNamedAttr("thread_tiles", b.getDenseI64ArrayAttr(strategy.threadTiles)),
       b.getNamedAttr("cache_tiles", b.getDenseI64ArrayAttr(strategy.cacheTiles)),
       b.getNamedAttr("cache_order", b.getDenseI64ArrayAttr(strategy.cacheOrder)),
       b.getNamedAttr("register_tiles", b.getDenseI64ArrayAttr(strategy.registerTiles)),
@@ -191,6 +211,11 @@ FailureOr<TilingStrategy> cpu::readStrategy(linalg::LinalgOp op) {
     llvm::sort(sorted);
     return llvm::equal(sorted, llvm::seq<int64_t>(0, numLoops));
   };
+  // Without thread tiles the op runs on one thread.
+  if (!dict.get("thread_tiles"))
+    strategy.threadTiles.assign(numLoops, 0);
+  else if (!read("thread_tiles", strategy.threadTiles, false))
+    return failure();
   if (!read("cache_tiles", strategy.cacheTiles, false) ||
       !read("cache_order", strategy.cacheOrder, true) ||
       !read("register_tiles", strategy.registerTiles, false) ||

@@ -18,7 +18,8 @@ namespace {
 /// Tiles `op` by `sizes` in loop order `order`; a size that covers its loop's
 /// whole range is 0 (not tiled). Returns the tile.
 FailureOr<Operation *> tileOnce(RewriterBase &rewriter, TilingInterface op,
-                                ArrayRef<int64_t> sizes, ArrayRef<int64_t> order) {
+                                ArrayRef<int64_t> sizes, ArrayRef<int64_t> order,
+                                SmallVectorImpl<LoopLikeOpInterface> *loops = nullptr) {
   auto linalgOp = cast<linalg::LinalgOp>(op.getOperation());
   SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
   SmallVector<OpFoldResult> tileSizes;
@@ -37,6 +38,8 @@ FailureOr<Operation *> tileOnce(RewriterBase &rewriter, TilingInterface op,
   if (failed(result))
     return failure();
   rewriter.replaceOp(op, result->replacements);
+  if (loops)
+    loops->append(result->loops.begin(), result->loops.end());
   return result->tiledOps.back();
 }
 
@@ -74,6 +77,8 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
         // covers the lanes of a sliver.
         int64_t lanes = strategy->registerTiles[shape->n];
         int64_t lane = strategy->cacheTiles.size();
+        strategy->threadTiles[shape->n] /= lanes;
+        strategy->threadTiles.push_back(0);
         strategy->cacheTiles[shape->n] = 0;
         strategy->registerTiles[shape->n] = 1;
         strategy->cacheTiles.push_back(0);
@@ -81,8 +86,17 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
         strategy->cacheOrder.push_back(lane);
         strategy->registerOrder.push_back(lane);
       }
-      FailureOr<Operation *> tile = tileOnce(rewriter, cast<TilingInterface>(op.getOperation()),
-                                             strategy->cacheTiles, strategy->cacheOrder);
+      // The chunk loop the runtime's threads share; nnc-cpu-outline-parallel
+      // turns it into a task.
+      SmallVector<LoopLikeOpInterface> chunkLoops;
+      FailureOr<Operation *> tile =
+          tileOnce(rewriter, cast<TilingInterface>(op.getOperation()), strategy->threadTiles,
+                   strategy->cacheOrder, &chunkLoops);
+      for (LoopLikeOpInterface loop : chunkLoops)
+        loop->setAttr(cpu::kParallelAttrName, rewriter.getUnitAttr());
+      if (succeeded(tile))
+        tile = tileOnce(rewriter, cast<TilingInterface>(*tile), strategy->cacheTiles,
+                        strategy->cacheOrder);
       if (succeeded(tile))
         tile = tileOnce(rewriter, cast<TilingInterface>(*tile), strategy->registerTiles,
                         strategy->registerOrder);

@@ -26,7 +26,7 @@
  * compiler fixes. The model keeps one workspace between runs, so a run does
  * not allocate it again; runs that overlap in time each get their own.
  *
- * The runtime depends only on libc, libdl and libm.
+ * The runtime depends only on libc, libdl, libm and pthreads.
  */
 #ifndef NNC_RT_NNC_RT_H_
 #define NNC_RT_NNC_RT_H_
@@ -112,6 +112,14 @@ NNC_API nnc_status_t nnc_model_load_static(nnc_kernel_model_fn_v0_t model_fn,
                                            nnc_model_t** out_model);
 /* Releases a model; NULL is allowed. */
 NNC_API void nnc_model_release(nnc_model_t* model);
+
+/* Sets how many threads a run of this model uses: the calling thread plus
+ * num_threads - 1 workers the model starts now and owns (1, the default, starts
+ * none and runs everything on the caller). At most 256. Not to be called while
+ * the model runs. Runs that overlap in time share the workers: one of them
+ * gets the workers for a parallel loop, the others run that loop on their own
+ * thread. */
+NNC_API nnc_status_t nnc_model_set_num_threads(nnc_model_t* model, int num_threads);
 
 NNC_API size_t nnc_model_input_count(const nnc_model_t* model);
 NNC_API size_t nnc_model_output_count(const nnc_model_t* model);

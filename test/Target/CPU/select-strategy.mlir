@@ -8,11 +8,12 @@
 // A square GEMM: several row blocks reuse each rhs sliver, so the rhs is
 // packed; the register tile is 6 x 2 vectors on AVX2 (12 accumulators, 2 rhs
 // vectors and a broadcast within the 16 registers) and k is blocked so that a
-// [kc x nr] sliver stays in L1.
+// [kc x nr] sliver stays in L1. Threads share 8 chunks of whole row tiles
+// (132 rows), each one cache block of rows.
 // AVX2-LABEL: func.func @gemm
-//       AVX2:   nnc.cpu_strategy = {cache_order = array<i64: 1, 2, 0>, cache_tiles = array<i64: 258, 1024, 384>, kind = "contraction", pack_rhs = true, register_order = array<i64: 1, 0, 2>, register_tiles = array<i64: 6, 16, 0>, vector_lanes = 8 : i64}
+//       AVX2:   nnc.cpu_strategy = {cache_order = array<i64: 1, 2, 0>, cache_tiles = array<i64: 132, 1024, 384>, kind = "contraction", pack_rhs = true, register_order = array<i64: 1, 0, 2>, register_tiles = array<i64: 6, 16, 0>, thread_tiles = array<i64: 132, 0, 0>, vector_lanes = 8 : i64}
 // AVX512-LABEL: func.func @gemm
-//       AVX512:   register_tiles = array<i64: {{[0-9]+}}, {{[0-9]+}}, 0>, vector_lanes = 16 : i64}
+//       AVX512:   register_tiles = array<i64: {{[0-9]+}}, {{[0-9]+}}, 0>, thread_tiles = array<i64: {{[0-9]+}}, 0, 0>, vector_lanes = 16 : i64}
 func.func @gemm(%a: tensor<1024x1024xf32>, %b: tensor<1024x1024xf32>, %c: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
   %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : tensor<1024x1024xf32>, tensor<1024x1024xf32>) outs(%c : tensor<1024x1024xf32>) {
@@ -32,9 +33,10 @@ func.func @gemm(%a: tensor<1024x1024xf32>, %b: tensor<1024x1024xf32>, %c: tensor
 
 // A matrix-vector product (batch 1 dense layer): one row, as many column
 // vectors as the registers allow next to their rhs vectors (7 + 7 + 1 of 16);
-// nothing reuses the rhs, so no packing and no k blocking.
+// nothing reuses the rhs, so no packing and no k blocking. Too small to be
+// worth waking a thread (0.4 M multiply-adds).
 // AVX2-LABEL: func.func @gemv
-//       AVX2:   cache_tiles = array<i64: 1, 512, 784>, {{.*}} pack_rhs = false, {{.*}} register_tiles = array<i64: 1, 56, 0>
+//       AVX2:   cache_tiles = array<i64: 1, 512, 784>, {{.*}} pack_rhs = false, {{.*}} register_tiles = array<i64: 1, 56, 0>, thread_tiles = array<i64: 0, 0, 0>
 func.func @gemv(%a: tensor<1x784xf32>, %b: tensor<784x512xf32>, %c: tensor<1x512xf32>) -> tensor<1x512xf32> {
   %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : tensor<1x784xf32>, tensor<784x512xf32>) outs(%c : tensor<1x512xf32>) {
@@ -44,6 +46,27 @@ func.func @gemv(%a: tensor<1x784xf32>, %b: tensor<784x512xf32>, %c: tensor<1x512
     linalg.yield %s : f32
   } -> tensor<1x512xf32>
   return %r : tensor<1x512xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// A larger matrix-vector product is split for threads along n: one row
+// cannot be, so chunks are whole column tiles (168 = 3 x 56 columns).
+// AVX2-LABEL: func.func @wide_gemv
+//       AVX2:   register_tiles = array<i64: 1, 56, 0>, thread_tiles = array<i64: 0, 168, 0>
+func.func @wide_gemv(%a: tensor<1x4096xf32>, %b: tensor<4096x1024xf32>, %c: tensor<1x1024xf32>) -> tensor<1x1024xf32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<1x4096xf32>, tensor<4096x1024xf32>) outs(%c : tensor<1x1024xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1024xf32>
+  return %r : tensor<1x1024xf32>
 }
 
 // -----

@@ -32,6 +32,34 @@ func.func @two_levels(%a: tensor<16x64xf32>, %b: tensor<64x16xf32>, %c: tensor<1
 #rhs = affine_map<(m, n, k) -> (k, n)>
 #out = affine_map<(m, n, k) -> (m, n)>
 
+// Thread tiles come first: a chunk loop over rows (2 chunks of 8) marked
+// nnc.parallel, with the cache and register tiles inside each chunk.
+// CHECK-LABEL: func.func @thread_chunks
+//       CHECK:   scf.for %{{.*}} = %c0 to %c16 step %c8
+//       CHECK:     scf.for %{{.*}} step %c4
+//       CHECK:       linalg.generic
+//  CHECK-SAME:         nnc.cpu_kernel
+//       CHECK:   } {nnc.parallel}
+func.func @thread_chunks(%a: tensor<16x64xf32>, %b: tensor<64x16xf32>, %c: tensor<16x16xf32>) -> tensor<16x16xf32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_strategy = {kind = "contraction", thread_tiles = array<i64: 8, 0, 0>,
+                                           cache_tiles = array<i64: 8, 16, 0>, cache_order = array<i64: 1, 2, 0>,
+                                           register_tiles = array<i64: 4, 16, 0>, register_order = array<i64: 1, 0, 2>, vector_lanes = 8}}
+      ins(%a, %b : tensor<16x64xf32>, tensor<64x16xf32>) outs(%c : tensor<16x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x16xf32>
+  return %r : tensor<16x16xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
 // pack_rhs: the activation rhs [8 x 20] is padded to 24 columns and copied
 // into slivers [3 x 8 x 8]; the result is computed as [4 x 3 x 8] and sliced
 // back to 20 columns. The kernel tile has one sliver of 8 lanes.

@@ -38,6 +38,10 @@ struct ModelSignature {
   /// (the module's `nnc.workspace_size`, set by nnc-cpu-plan-memory); 0 when it
   /// takes none.
   uint64_t workspaceSize = 0;
+  /// Whether @main takes the runtime env (`!llvm.ptr`) as its last argument
+  /// to dispatch parallel tasks (the module's `nnc.parallel_tasks`, set by
+  /// nnc-cpu-outline-parallel).
+  bool takesEnv = false;
 };
 
 /// Reads the signature of the model function (`@main` in nn or linalg form,

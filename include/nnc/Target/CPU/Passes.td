@@ -55,6 +55,31 @@ def NNCCPUPlanMemoryPass : Pass<"nnc-cpu-plan-memory", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect"];
 }
 
+def NNCCPUOutlineParallelPass : Pass<"nnc-cpu-outline-parallel", "mlir::ModuleOp"> {
+  let summary = "Turns @main's `nnc.parallel` chunk loops into runtime tasks";
+  let description = [{
+    Runs on buffers. Each outermost `scf.for` in `@main` marked `nnc.parallel`
+    (the chunk loop of a strategy's thread tiles) without results becomes a
+    private task function
+
+    ```mlir
+    func.func private @__nnc_parallel_0(%begin: index, %end: index,
+                                        %lb: index, %step: index, %captured...)
+    ```
+
+    running chunks `[begin, end)` of the loop, and the loop becomes one call
+    of it over all its chunks. Constants are cloned into the task; other
+    values the body uses are passed. @main gets a trailing `!llvm.ptr`
+    argument, the runtime's `nnc_kernel_env_v0_t`, and the module
+    `nnc.parallel_tasks = <count> : i64`. The emitter replaces each call with
+    `env->parallel_for(env->pool, chunks, task, context)` (kernel_abi.h), so
+    the runtime decides how many threads share the chunks; with one thread
+    the chunks run in order on the caller.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::func::FuncDialect",
+                           "mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect"];
+}
+
 def NNCCPUExpandCopiesPass : Pass<"nnc-cpu-expand-copies", "mlir::func::FuncOp"> {
   let summary = "Turns memref.copy of strided buffers into linalg.copy";
   let description = [{

@@ -5,12 +5,15 @@
 // tested in lit and overridden on its own:
 //
 //   nnc.cpu_strategy = {kind = "contraction",
+//                       thread_tiles = array<i64: ...>,
 //                       cache_tiles = array<i64: ...>,  cache_order = array<i64: ...>,
 //                       register_tiles = array<i64: ...>, register_order = array<i64: ...>,
 //                       pack_rhs = true, vector_lanes = 8}
 //
 // Tile sizes are per loop of the op (0 = not tiled at that level); orders are
-// permutations of the loops, outermost first. Tiling turns the op into loops
+// permutations of the loops, outermost first. The thread tiles split one
+// parallel loop into chunks that the runtime's threads share (the loop is
+// marked `nnc.parallel`); cache tiles apply within a chunk. Tiling turns the op into loops
 // around a register tile marked `nnc.cpu_kernel = {register_tiles = ...}`,
 // which vectorization then rewrites into register-blocked vector code.
 //
@@ -27,6 +30,7 @@ namespace mlir::nnc::cpu {
 
 inline constexpr llvm::StringLiteral kStrategyAttrName = "nnc.cpu_strategy";
 inline constexpr llvm::StringLiteral kKernelAttrName = "nnc.cpu_kernel";
+inline constexpr llvm::StringLiteral kParallelAttrName = "nnc.parallel";
 
 /// What the target offers the code generator.
 struct TargetDescription {
@@ -34,6 +38,13 @@ struct TargetDescription {
   int64_t vectorRegisters = 32;
   int64_t l1Bytes = 32 * 1024;
   int64_t l2Bytes = 1024 * 1024;
+  /// Chunks a parallel loop is split into for the runtime's threads: enough
+  /// for an even share at 1, 2, 4 or 8 threads, which take chunks as they
+  /// finish.
+  int64_t threadChunks = 8;
+  /// Multiply-adds below which a contraction is not split: about 10 us on one
+  /// core, the order of a worker's wake-up.
+  int64_t minThreadedMacs = 1 << 20;
 };
 
 /// A contraction C[b.., m, n] += A[b.., m, k] * B[b.., k, n] in any loop order,
@@ -57,7 +68,7 @@ std::optional<ContractionShape> matchContraction(linalg::LinalgOp op);
 std::optional<ContractionShape> matchVectorizableContraction(linalg::LinalgOp op);
 
 struct TilingStrategy {
-  SmallVector<int64_t> cacheTiles, cacheOrder, registerTiles, registerOrder;
+  SmallVector<int64_t> threadTiles, cacheTiles, cacheOrder, registerTiles, registerOrder;
   /// Whether the rhs is repacked into column slivers first (see
   /// packContractionRhs); the tiles then still refer to the original loops.
   /// Always set for a rhs that is not contiguous along n.
@@ -73,6 +84,7 @@ TilingStrategy selectContractionStrategy(linalg::LinalgOp op, const ContractionS
 
 DictionaryAttr toAttr(MLIRContext *context, const TilingStrategy &strategy);
 /// Reads the attribute back; fails unless every array has one entry per loop.
+/// `thread_tiles` may be left out (no split).
 FailureOr<TilingStrategy> readStrategy(linalg::LinalgOp op);
 
 } // namespace mlir::nnc::cpu
