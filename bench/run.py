@@ -192,7 +192,7 @@ def main():
             for _ in range(args.rounds):
                 out, _, _, _, peak = run_with_rss(
                     [args.nnc_run, library, f"--data={data}", f"--rtol={RTOL}", f"--atol={ATOL}",
-                     f"--bench={args.iters}", "--warmup=3"])
+                     f"--bench={args.iters}", "--warmup=3", f"--threads={threads}"])
                 times["nnc"].append(parse_median(out))
                 rss["nnc"] = max(rss["nnc"], peak)
                 for engine, python in (("ort", sys.executable), ("torch", args.torch_python)):
@@ -244,7 +244,7 @@ def write_report(args, rows, geo, peak, bits, gemm_ms, gemm_gflops):
         f"- Medians over {args.rounds} alternating rounds of {args.iters} runs, batch 1 unless "
         "noted. ORT: onnxruntime with all graph optimizations, intra-op threads = T, inter-op 1, "
         "called from Python. torch: PyTorch eager from Debian, torch.set_num_threads(T). nnc: "
-        "nnc-run; compiled code is single-threaded, so its T=2 column runs the same code as T=1.",
+        "nnc-run --threads=T.",
         "- Outputs of nnc and ONNX Runtime were checked against PyTorch's in the same run "
         f"(rtol {RTOL}, atol {ATOL}).",
         "",
