@@ -77,8 +77,11 @@ void mlir::nnc::buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  // Integer powers become small helper functions; math with LLVM intrinsics
-  // next; the rest (erf, ...) become libm calls.
+  // Hot transcendental functions become inline polynomials (above -O0);
+  // integer powers become small helper functions; math with LLVM intrinsics
+  // next; the rest become libm calls.
+  if (options.optLevel > 0)
+    pm.addNestedPass<func::FuncOp>(createNNCCPUApproximateMathPass());
   pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());

@@ -80,6 +80,19 @@ def NNCCPUOutlineParallelPass : Pass<"nnc-cpu-outline-parallel", "mlir::ModuleOp
                            "mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect"];
 }
 
+def NNCCPUApproximateMathPass : Pass<"nnc-cpu-approximate-math", "mlir::func::FuncOp"> {
+  let summary = "Expands exp, erf, tanh and log into inline f32 polynomials";
+  let description = [{
+    Applies MLIR's polynomial approximations (`math.exp`, `math.expm1`,
+    `math.erf`, `math.tanh`, `math.log`, `math.log1p`, `math.log2` on f32
+    scalars and vectors) so that these functions become inline arithmetic
+    instead of one libm call per element, and vectorize with their loop.
+    Used at -O1 and up; -O0 keeps libm.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def NNCCPUExpandCopiesPass : Pass<"nnc-cpu-expand-copies", "mlir::func::FuncOp"> {
   let summary = "Turns memref.copy of strided buffers into linalg.copy";
   let description = [{
