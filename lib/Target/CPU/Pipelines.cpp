@@ -49,6 +49,9 @@ void mlir::nnc::buildCPULinalgPipeline(OpPassManager &pm, const CPUPipelineOptio
     pm.addNestedPass<func::FuncOp>(createNNCCPUTilePass());
     pm.addPass(createCanonicalizerPass());
     pm.addNestedPass<func::FuncOp>(createNNCCPUVectorizePass());
+    NNCCPUVectorizeElementwisePassOptions elementwise;
+    elementwise.vectorBits = options.vectorBits;
+    pm.addNestedPass<func::FuncOp>(createNNCCPUVectorizeElementwisePass(elementwise));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
@@ -72,19 +75,20 @@ void mlir::nnc::buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertVectorToSCFPass());
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createConvertVectorToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   // Hot transcendental functions become inline polynomials (above -O0);
   // integer powers become small helper functions; math with LLVM intrinsics
-  // next; the rest become libm calls.
+  // next; the rest become libm calls, one per vector lane. All of it before
+  // the vector ops are lowered, since the last two produce vector ops.
   if (options.optLevel > 0)
     pm.addNestedPass<func::FuncOp>(createNNCCPUApproximateMathPass());
   pm.addPass(createConvertMathToFuncs());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());

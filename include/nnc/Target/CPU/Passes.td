@@ -93,6 +93,29 @@ def NNCCPUApproximateMathPass : Pass<"nnc-cpu-approximate-math", "mlir::func::Fu
                            "mlir::vector::VectorDialect"];
 }
 
+def NNCCPUVectorizeElementwisePass
+    : Pass<"nnc-cpu-vectorize-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Rewrites all-parallel generics into 1-D vector loops";
+  let description = [{
+    A `linalg.generic` on static tensors whose loops are all parallel, whose
+    body is elementwise arithmetic (no `linalg.index`), and whose operands
+    are each either contiguous along the innermost loop (`d_last` or
+    `d_last + e` as their last index, nowhere else) or broadcast along it,
+    becomes loops that step the innermost loop by whole vectors: each
+    operand is read with a 1-D `vector.transfer_read`, the body runs on
+    vectors and each result is written with `vector.transfer_write`. A tail
+    shorter than a vector is masked. This covers im2col and packing copies
+    (stride 1), epilogues and casts; other ops keep their loops.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"256",
+           "Bits of a vector register; f32 vectors get vector-bits / 32 lanes">,
+  ];
+  let dependentDialects = ["mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def NNCCPUExpandCopiesPass : Pass<"nnc-cpu-expand-copies", "mlir::func::FuncOp"> {
   let summary = "Turns memref.copy of strided buffers into linalg.copy";
   let description = [{

@@ -1,0 +1,88 @@
+// RUN: nnc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(nnc-cpu-vectorize-elementwise{vector-bits=256},canonicalize))' | FileCheck %s
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+
+// Bias add + ReLU over 3 x 20: rows one at a time, 2 full vectors of 8 in a
+// loop, then one vector masked to the last 4 columns. The bias is read along
+// the vector loop; the constant is broadcast.
+// CHECK-LABEL: func.func @bias_relu
+//       CHECK:   scf.for %[[R:.*]] = %c0 to %c3 step %c1
+//       CHECK:     scf.for %[[C:.*]] = %c0 to %c16 step %c8
+//       CHECK:       vector.transfer_read %{{.*}}[%[[R]], %[[C]]]{{.*}} : tensor<3x20xf32>, vector<8xf32>
+//       CHECK:       vector.transfer_read %{{.*}}[%[[C]]]{{.*}} : tensor<20xf32>, vector<8xf32>
+//       CHECK:       arith.addf %{{.*}} : vector<8xf32>
+//       CHECK:       arith.maximumf %{{.*}} : vector<8xf32>
+//       CHECK:       vector.transfer_write
+//       CHECK:     %[[MASK:.*]] = vector.constant_mask [4] : vector<8xi1>
+//       CHECK:     vector.transfer_read %{{.*}}[%[[R]], %c16], %{{.*}}, %[[MASK]]
+//       CHECK:     vector.transfer_write %{{.*}}[%[[R]], %c16], %[[MASK]]
+//   CHECK-NOT:   linalg.generic
+func.func @bias_relu(%x: tensor<3x20xf32>, %b: tensor<20xf32>, %o: tensor<3x20xf32>) -> tensor<3x20xf32> {
+  %r = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %b : tensor<3x20xf32>, tensor<20xf32>) outs(%o : tensor<3x20xf32>) {
+  ^bb0(%a: f32, %c: f32, %out: f32):
+    %zero = arith.constant 0.0 : f32
+    %s = arith.addf %a, %c : f32
+    %m = arith.maximumf %s, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<3x20xf32>
+  return %r : tensor<3x20xf32>
+}
+
+// -----
+
+// An im2col-style copy: the input index d0 + d1 still steps by one with the
+// vector loop d1, so each row is one vector read at the shifted offset (the
+// single-vector loop over d1 folds away).
+// CHECK-LABEL: func.func @shifted_copy
+//       CHECK:   scf.for %[[K:.*]] = %c0 to %c3 step %c1
+//       CHECK:     vector.transfer_read %{{.*}}[%[[K]]]{{.*}} : tensor<10xf32>, vector<8xf32>
+//       CHECK:     vector.transfer_write %{{.*}}[%[[K]], %c0]
+func.func @shifted_copy(%x: tensor<10xf32>, %o: tensor<3x8xf32>) -> tensor<3x8xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0 + d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<10xf32>) outs(%o : tensor<3x8xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    linalg.yield %a : f32
+  } -> tensor<3x8xf32>
+  return %r : tensor<3x8xf32>
+}
+
+// -----
+
+// Not vectorized: a transposed read (the vector loop indexes a leading dim),
+// a strided read (2 * d1), integer division (it traps on a masked tail's
+// zeros) and linalg.index.
+// CHECK-LABEL: func.func @left_alone
+//   CHECK-COUNT-4: linalg.generic
+//   CHECK-NOT:     vector.transfer_read
+func.func @left_alone(%x: tensor<8x8xf32>, %y: tensor<16xf32>, %i: tensor<8xi32>, %o: tensor<8x8xf32>, %p: tensor<8xf32>, %q: tensor<8xi32>) -> (tensor<8x8xf32>, tensor<8xf32>, tensor<8xi32>, tensor<8xi32>) {
+  %t = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<8x8xf32>) outs(%o : tensor<8x8xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    linalg.yield %a : f32
+  } -> tensor<8x8xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0 * 2)>, affine_map<(d0) -> (d0)>],
+                       iterator_types = ["parallel"]}
+      ins(%y : tensor<16xf32>) outs(%p : tensor<8xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    linalg.yield %a : f32
+  } -> tensor<8xf32>
+  %d = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                       iterator_types = ["parallel"]}
+      ins(%i : tensor<8xi32>) outs(%q : tensor<8xi32>) {
+  ^bb0(%a: i32, %out: i32):
+    %r = arith.divsi %a, %a : i32
+    linalg.yield %r : i32
+  } -> tensor<8xi32>
+  %n = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      outs(%q : tensor<8xi32>) {
+  ^bb0(%out: i32):
+    %idx = linalg.index 0 : index
+    %v = arith.index_cast %idx : index to i32
+    linalg.yield %v : i32
+  } -> tensor<8xi32>
+  return %t, %s, %d, %n : tensor<8x8xf32>, tensor<8xf32>, tensor<8xi32>, tensor<8xi32>
+}
