@@ -1,12 +1,14 @@
 //===- VectorizeElementwise.cpp - parallel generics as 1-D vector loops ---===//
 //
-// Copies (im2col, the rhs packing, transposes of contiguous rows), epilogues
-// (bias, activation, residual add) and other all-parallel generics otherwise
-// become scalar loops that LLVM rarely vectorizes: their operands are views
-// of one workspace, so it cannot prove that a store does not feed the next
-// load. Here the innermost loop is strip-mined by the vector width and every
-// operand is read and written with 1-D vector transfers along it; the body's
-// scalar ops are applied to vectors. A tail shorter than a vector is masked.
+// Copies (im2col, the rhs packing), epilogues (bias, activation, residual
+// add), depthwise convolutions and pooling windows otherwise become scalar
+// loops that LLVM rarely vectorizes: their operands are views of one
+// workspace, so it cannot prove that a store does not feed the next load.
+// Here the innermost parallel loop is strip-mined by the vector width, every
+// operand is read and written with 1-D vector transfers along it, and the
+// body's scalar ops are applied to vectors; reduction loops run inside,
+// carrying the result vectors in registers. A tail shorter than a vector is
+// masked.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,18 +39,34 @@ bool isUnitStrideIn(AffineExpr expr, unsigned dim) {
          (sum.getRHS() == d && !sum.getLHS().isFunctionOfDim(dim));
 }
 
-bool isVectorizable(linalg::GenericOp op) {
-  if (!op.hasPureTensorSemantics() || op.getNumLoops() == 0 ||
-      op.getNumParallelLoops() != op.getNumLoops() || op.getNumDpsInits() == 0 ||
+/// Whether `operand` can be read or written as vectors along loop `dim`:
+/// `dim` only in its last index, with unit stride; inputs may instead not
+/// depend on `dim` (broadcast).
+bool isContiguousAlong(linalg::GenericOp op, OpOperand &operand, unsigned dim) {
+  AffineMap map = op.getMatchingIndexingMap(&operand);
+  if (map.getNumResults() == 0)
+    return !op.isDpsInit(&operand);
+  ArrayRef<AffineExpr> results = map.getResults();
+  if (llvm::any_of(results.drop_back(), [&](AffineExpr e) { return e.isFunctionOfDim(dim); }))
+    return false;
+  if (!results.back().isFunctionOfDim(dim))
+    return !op.isDpsInit(&operand);
+  return isUnitStrideIn(results.back(), dim);
+}
+
+/// The loop to vectorize: the innermost parallel loop along which every
+/// operand is contiguous (or broadcast); nullopt when the op does not qualify.
+std::optional<unsigned> vectorLoop(linalg::GenericOp op) {
+  if (!op.hasPureTensorSemantics() || op.getNumLoops() == 0 || op.getNumDpsInits() == 0 ||
       op.hasIndexSemantics())
-    return false;
+    return std::nullopt;
   if (op->hasAttr("nnc.cpu_kernel") || op->hasAttr("nnc.cpu_strategy"))
-    return false;
+    return std::nullopt;
   for (Value operand : op->getOperands()) {
     auto type = dyn_cast<RankedTensorType>(operand.getType());
     if (!type || !type.hasStaticShape() || !type.getElementType().isIntOrFloat() ||
         type.getElementType().getIntOrFloatBitWidth() > 64)
-      return false;
+      return std::nullopt;
   }
   // Integer division traps on the zeros of a masked tail, and x86 has no
   // vector form of it anyway.
@@ -59,130 +77,153 @@ bool isVectorizable(linalg::GenericOp op) {
          !bodyOp.hasTrait<OpTrait::ConstantLike>()) ||
         bodyOp.getNumRegions() != 0 ||
         !llvm::all_of(bodyOp.getResultTypes(), [](Type t) { return t.isIntOrFloat(); }))
-      return false;
-  unsigned inner = op.getNumLoops() - 1;
-  for (OpOperand &operand : op->getOpOperands()) {
-    AffineMap map = op.getMatchingIndexingMap(&operand);
-    bool isInit = op.isDpsInit(&operand);
-    if (map.getNumResults() == 0) {
-      if (isInit)
-        return false;
+      return std::nullopt;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (unsigned dim = op.getNumLoops(); dim-- > 0;) {
+    if (iterators[dim] != utils::IteratorType::parallel)
       continue;
-    }
-    ArrayRef<AffineExpr> results = map.getResults();
-    if (llvm::any_of(results.drop_back(),
-                     [&](AffineExpr e) { return e.isFunctionOfDim(inner); }))
-      return false;
-    // Inputs may be broadcast along the vector loop; results are written
-    // contiguously along it.
-    if (!results.back().isFunctionOfDim(inner) && !isInit)
-      continue;
-    if (!isUnitStrideIn(results.back(), inner))
-      return false;
+    if (llvm::all_of(op->getOpOperands(),
+                     [&](OpOperand &operand) { return isContiguousAlong(op, operand, dim); }))
+      return dim;
+    // Only the innermost parallel loop is tried: outer ones would read the
+    // results with a stride.
+    return std::nullopt;
   }
-  return true;
+  return std::nullopt;
 }
 
+/// Emits the op as: its other parallel loops, then the vector loop stepping
+/// by whole vectors (a masked tail last), and inside it the reduction loops
+/// carrying the result vectors. Per result element the reduction order is
+/// the op's own.
 class ElementwiseVectorizer {
 public:
-  ElementwiseVectorizer(RewriterBase &rewriter, linalg::GenericOp op, int64_t lanes)
-      : b(rewriter), op(op), loc(op.getLoc()), lanes(lanes) {}
-
-  SmallVector<Value> emit() {
-    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-    int64_t inner = ranges.back();
-    int64_t full = inner / lanes * lanes;
-    SmallVector<Value> outputs(op.getDpsInits());
-    // Outer loops step by one, nesting down to the vector loop.
-    std::function<SmallVector<Value>(unsigned, SmallVector<Value> &, ValueRange)> nest =
-        [&](unsigned dim, SmallVector<Value> &ivs, ValueRange acc) -> SmallVector<Value> {
-      if (dim + 1 == ranges.size()) {
-        SmallVector<Value> current(acc);
-        if (full > 0) {
-          auto loop = scf::ForOp::create(b, loc, constant(0), constant(full), constant(lanes),
-                                         current);
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPointToStart(loop.getBody());
-          ivs.push_back(loop.getInductionVar());
-          SmallVector<Value> next = step(ivs, loop.getRegionIterArgs(), /*mask=*/nullptr);
-          ivs.pop_back();
-          scf::YieldOp::create(b, loc, next);
-          current.assign(loop.getResults().begin(), loop.getResults().end());
-        }
-        if (full < inner) {
-          ivs.push_back(constant(full));
-          auto maskType = VectorType::get({lanes}, b.getI1Type());
-          Value mask = vector::CreateMaskOp::create(b, loc, maskType,
-                                                    ValueRange{constant(inner - full)});
-          current = step(ivs, current, mask);
-          ivs.pop_back();
-        }
-        return current;
-      }
-      auto loop = scf::ForOp::create(b, loc, constant(0), constant(ranges[dim]), constant(1),
-                                     acc);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(loop.getBody());
-      ivs.push_back(loop.getInductionVar());
-      SmallVector<Value> next = nest(dim + 1, ivs, loop.getRegionIterArgs());
-      ivs.pop_back();
-      scf::YieldOp::create(b, loc, next);
-      return SmallVector<Value>(loop.getResults());
-    };
-    SmallVector<Value> ivs;
-    return nest(0, ivs, outputs);
+  ElementwiseVectorizer(RewriterBase &rewriter, linalg::GenericOp op, unsigned vectorDim,
+                        int64_t lanes)
+      : b(rewriter), op(op), loc(op.getLoc()), vectorDim(vectorDim), lanes(lanes) {
+    ranges = op.getStaticLoopRanges();
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    for (unsigned dim = 0; dim < ranges.size(); ++dim) {
+      if (dim == vectorDim)
+        continue;
+      (iterators[dim] == utils::IteratorType::parallel ? outerDims : reductionDims)
+          .push_back(dim);
+    }
+    ivs.assign(ranges.size(), Value());
   }
+
+  SmallVector<Value> emit() { return outerLoops(0, SmallVector<Value>(op.getDpsInits())); }
 
 private:
   Value constant(int64_t value) { return arith::ConstantIndexOp::create(b, loc, value); }
 
-  SmallVector<Value> indices(AffineMap map, ValueRange ivs) {
+  /// A loop over `dim` from 0 to its range by `step`, carrying `acc`; `body`
+  /// returns the next values.
+  SmallVector<Value> loop(unsigned dim, int64_t end, int64_t step, ValueRange acc,
+                          function_ref<SmallVector<Value>(ValueRange)> body) {
+    auto loop = scf::ForOp::create(b, loc, constant(0), constant(end), constant(step), acc);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    ivs[dim] = loop.getInductionVar();
+    scf::YieldOp::create(b, loc, body(loop.getRegionIterArgs()));
+    ivs[dim] = Value();
+    return SmallVector<Value>(loop.getResults());
+  }
+
+  SmallVector<Value> outerLoops(unsigned i, SmallVector<Value> acc) {
+    if (i < outerDims.size())
+      return loop(outerDims[i], ranges[outerDims[i]], 1, acc,
+                  [&](ValueRange next) { return outerLoops(i + 1, SmallVector<Value>(next)); });
+    int64_t extent = ranges[vectorDim], full = extent / lanes * lanes;
+    if (full > 0)
+      acc = loop(vectorDim, full, lanes, acc,
+                 [&](ValueRange next) { return vectorStep(next, /*mask=*/nullptr); });
+    if (full < extent) {
+      ivs[vectorDim] = constant(full);
+      Value mask = vector::CreateMaskOp::create(b, loc, VectorType::get({lanes}, b.getI1Type()),
+                                                ValueRange{constant(extent - full)});
+      acc = vectorStep(acc, mask);
+      ivs[vectorDim] = Value();
+    }
+    return acc;
+  }
+
+  /// The indices of an operand with map `map` at the current loop values.
+  /// Loops not entered yet (the reductions, around a result access) do not
+  /// occur in the map; they are given 0.
+  SmallVector<Value> indices(AffineMap map) {
+    SmallVector<Value> operands;
+    for (Value iv : ivs)
+      operands.push_back(iv ? iv : constant(0));
     SmallVector<Value> result;
     for (unsigned i = 0; i < map.getNumResults(); ++i)
       result.push_back(
-          affine::AffineApplyOp::create(b, loc, map.getSubMap({i}), ivs).getResult());
+          affine::AffineApplyOp::create(b, loc, map.getSubMap({i}), operands).getResult());
     return result;
   }
 
-  /// One vector of the loop at `ivs` (the vector loop's value last): reads,
-  /// the body on vectors, writes into `acc`; masked when `mask` is set.
-  SmallVector<Value> step(ValueRange ivs, ValueRange acc, Value mask) {
-    unsigned inner = op.getNumLoops() - 1;
-    IRMapping mapping;
-    Block *body = op.getBody();
-    for (OpOperand *input : op.getDpsInputOperands()) {
-      AffineMap map = op.getMatchingIndexingMap(input);
-      auto type = cast<RankedTensorType>(input->get().getType());
-      Type element = type.getElementType();
-      auto vectorType = VectorType::get({lanes}, element);
-      SmallVector<Value> at = indices(map, ivs);
-      Value value;
-      if (map.getNumResults() > 0 && map.getResults().back().isFunctionOfDim(inner)) {
-        Value padding = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
-        value = vector::TransferReadOp::create(
-            b, loc, vectorType, input->get(), at,
-            AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext()), padding, mask,
-            b.getBoolArrayAttr({true}));
-      } else {
-        value = vector::BroadcastOp::create(
-            b, loc, vectorType, tensor::ExtractOp::create(b, loc, input->get(), at));
-      }
-      mapping.map(body->getArgument(input->getOperandNumber()), value);
-    }
-    // A body that reads its output element reads the output vector first.
+  Value read(Value source, AffineMap map, Value mask) {
+    auto type = cast<RankedTensorType>(source.getType());
+    Type element = type.getElementType();
+    auto vectorType = VectorType::get({lanes}, element);
+    SmallVector<Value> at = indices(map);
+    if (map.getNumResults() == 0 || !map.getResults().back().isFunctionOfDim(vectorDim))
+      return vector::BroadcastOp::create(b, loc, vectorType,
+                                         tensor::ExtractOp::create(b, loc, source, at));
+    Value padding = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
+    return vector::TransferReadOp::create(
+        b, loc, vectorType, source, at,
+        AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext()), padding, mask,
+        b.getBoolArrayAttr({true}));
+  }
+
+  /// One vector of results at the current indices: read the results, run
+  /// the reductions (if any) on them, write them back into `acc`.
+  SmallVector<Value> vectorStep(ValueRange acc, Value mask) {
+    // Results the body does not read start as zeros instead of a load.
+    SmallVector<Value> values;
     for (auto [i, init] : llvm::enumerate(op.getDpsInitsMutable())) {
-      BlockArgument arg = body->getArgument(init.getOperandNumber());
-      if (arg.use_empty())
+      if (op.getBody()->getArgument(init.getOperandNumber()).use_empty()) {
+        Type element = getElementTypeOrSelf(init.get().getType());
+        values.push_back(arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(VectorType::get({lanes}, element),
+                                           b.getZeroAttr(element))));
         continue;
-      auto type = cast<RankedTensorType>(init.get().getType());
-      Value padding = arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
-      mapping.map(arg, vector::TransferReadOp::create(
-                           b, loc, VectorType::get({lanes}, type.getElementType()), acc[i],
-                           indices(op.getMatchingIndexingMap(&init), ivs),
-                           AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext()),
-                           padding, mask, b.getBoolArrayAttr({true})));
+      }
+      values.push_back(read(acc[i], op.getMatchingIndexingMap(&init), mask));
     }
-    for (Operation &bodyOp : body->without_terminator()) {
+    values = reductionLoops(0, values, mask);
+    SmallVector<Value> results;
+    for (auto [i, init] : llvm::enumerate(op.getDpsInitsMutable())) {
+      auto type = cast<RankedTensorType>(init.get().getType());
+      results.push_back(
+          vector::TransferWriteOp::create(
+              b, loc, type, values[i], acc[i], indices(op.getMatchingIndexingMap(&init)),
+              AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext()), mask,
+              b.getBoolArrayAttr({true}))
+              .getResult());
+    }
+    return results;
+  }
+
+  SmallVector<Value> reductionLoops(unsigned i, SmallVector<Value> values, Value mask) {
+    if (i < reductionDims.size())
+      return loop(reductionDims[i], ranges[reductionDims[i]], 1, values, [&](ValueRange next) {
+        return reductionLoops(i + 1, SmallVector<Value>(next), mask);
+      });
+    return body(values, mask);
+  }
+
+  /// The op's body on vectors, given the current result vectors.
+  SmallVector<Value> body(ValueRange results, Value mask) {
+    IRMapping mapping;
+    Block *block = op.getBody();
+    for (OpOperand *input : op.getDpsInputOperands())
+      mapping.map(block->getArgument(input->getOperandNumber()),
+                  read(input->get(), op.getMatchingIndexingMap(input), mask));
+    for (auto [i, init] : llvm::enumerate(op.getDpsInitsMutable()))
+      mapping.map(block->getArgument(init.getOperandNumber()), results[i]);
+    for (Operation &bodyOp : block->without_terminator()) {
       if (bodyOp.hasTrait<OpTrait::ConstantLike>()) {
         Operation *scalar = b.clone(bodyOp);
         mapping.map(bodyOp.getResult(0), vectorOf(scalar->getResult(0), mapping));
@@ -195,23 +236,12 @@ private:
       for (Type t : bodyOp.getResultTypes())
         types.push_back(VectorType::get({lanes}, t));
       OperationState state(loc, bodyOp.getName(), operands, types, bodyOp.getAttrs());
-      Operation *vectorOp = b.create(state);
-      mapping.map(bodyOp.getResults(), vectorOp->getResults());
+      mapping.map(bodyOp.getResults(), b.create(state)->getResults());
     }
-    SmallVector<Value> results;
-    auto yield = cast<linalg::YieldOp>(body->getTerminator());
-    for (auto [i, init] : llvm::enumerate(op.getDpsInitsMutable())) {
-      auto type = cast<RankedTensorType>(init.get().getType());
-      Value value = vectorOf(yield.getOperand(i), mapping);
-      SmallVector<Value> at = indices(op.getMatchingIndexingMap(&init), ivs);
-      results.push_back(
-          vector::TransferWriteOp::create(
-              b, loc, type, value, acc[i], at,
-              AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext()), mask,
-              b.getBoolArrayAttr({true}))
-              .getResult());
-    }
-    return results;
+    SmallVector<Value> next;
+    for (Value yielded : block->getTerminator()->getOperands())
+      next.push_back(vectorOf(yielded, mapping));
+    return next;
   }
 
   /// The vector for a body value: mapped, or a broadcast of a value from
@@ -228,23 +258,28 @@ private:
   RewriterBase &b;
   linalg::GenericOp op;
   Location loc;
+  unsigned vectorDim;
   int64_t lanes;
+  SmallVector<int64_t> ranges;
+  SmallVector<unsigned> outerDims, reductionDims;
+  /// The current value of every loop, indexed by loop.
+  SmallVector<Value> ivs;
 };
 
 struct NNCCPUVectorizeElementwisePass final
     : nnc::impl::NNCCPUVectorizeElementwisePassBase<NNCCPUVectorizeElementwisePass> {
   using Base::Base;
   void runOnOperation() override {
-    SmallVector<linalg::GenericOp> ops;
+    SmallVector<std::pair<linalg::GenericOp, unsigned>> ops;
     getOperation().walk([&](linalg::GenericOp op) {
-      if (isVectorizable(op))
-        ops.push_back(op);
+      if (std::optional<unsigned> dim = vectorLoop(op))
+        ops.push_back({op, *dim});
     });
     IRRewriter rewriter(&getContext());
-    for (linalg::GenericOp op : ops) {
+    int64_t lanes = std::max<int64_t>(vectorBits / 32, 1);
+    for (auto [op, dim] : ops) {
       rewriter.setInsertionPoint(op);
-      int64_t lanes = std::max<int64_t>(vectorBits / 32, 1);
-      rewriter.replaceOp(op, ElementwiseVectorizer(rewriter, op, lanes).emit());
+      rewriter.replaceOp(op, ElementwiseVectorizer(rewriter, op, dim, lanes).emit());
     }
   }
 };

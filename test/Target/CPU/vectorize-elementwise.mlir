@@ -51,6 +51,33 @@ func.func @shifted_copy(%x: tensor<10xf32>, %o: tensor<3x8xf32>) -> tensor<3x8xf
 
 // -----
 
+// A depthwise window (3 taps along w, stride 1): the vector loop runs over
+// the output columns and the tap loop inside it carries the accumulator
+// vector; the input is read at the shifted column, the weight broadcast.
+// CHECK-LABEL: func.func @window
+//       CHECK:   scf.for %[[C:.*]] = %c0 to %c4 step %c1
+//       CHECK:     %[[ACC:.*]] = vector.transfer_read %{{.*}}[%[[C]], %c0]{{.*}} : tensor<4x8xf32>, vector<8xf32>
+//       CHECK:     %[[SUM:.*]] = scf.for %[[T:.*]] = %c0 to %c3 step %c1 iter_args(%[[A:.*]] = %[[ACC]]) -> (vector<8xf32>)
+//       CHECK:       vector.transfer_read %{{.*}}[%[[C]], %[[T]]]{{.*}} : tensor<4x10xf32>, vector<8xf32>
+//       CHECK:       tensor.extract %{{.*}}[%[[C]], %[[T]]] : tensor<4x3xf32>
+//       CHECK:       arith.mulf
+//       CHECK:       arith.addf %[[A]]
+//       CHECK:     vector.transfer_write %[[SUM]]
+func.func @window(%x: tensor<4x10xf32>, %w: tensor<4x3xf32>, %o: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(c, ow, t) -> (c, ow + t)>, affine_map<(c, ow, t) -> (c, t)>,
+                                        affine_map<(c, ow, t) -> (c, ow)>],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<4x10xf32>, tensor<4x3xf32>) outs(%o : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %k: f32, %acc: f32):
+    %p = arith.mulf %a, %k : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}
+
+// -----
+
 // Not vectorized: a transposed read (the vector loop indexes a leading dim),
 // a strided read (2 * d1), integer division (it traps on a masked tail's
 // zeros) and linalg.index.

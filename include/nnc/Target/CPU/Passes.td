@@ -95,17 +95,20 @@ def NNCCPUApproximateMathPass : Pass<"nnc-cpu-approximate-math", "mlir::func::Fu
 
 def NNCCPUVectorizeElementwisePass
     : Pass<"nnc-cpu-vectorize-elementwise", "mlir::func::FuncOp"> {
-  let summary = "Rewrites all-parallel generics into 1-D vector loops";
+  let summary = "Rewrites generics into 1-D vector loops along a parallel loop";
   let description = [{
-    A `linalg.generic` on static tensors whose loops are all parallel, whose
-    body is elementwise arithmetic (no `linalg.index`), and whose operands
-    are each either contiguous along the innermost loop (`d_last` or
-    `d_last + e` as their last index, nowhere else) or broadcast along it,
-    becomes loops that step the innermost loop by whole vectors: each
-    operand is read with a 1-D `vector.transfer_read`, the body runs on
-    vectors and each result is written with `vector.transfer_write`. A tail
-    shorter than a vector is masked. This covers im2col and packing copies
-    (stride 1), epilogues and casts; other ops keep their loops.
+    A `linalg.generic` on static tensors whose body is elementwise
+    arithmetic (no `linalg.index`, no integer division) is vectorized along
+    its innermost parallel loop `d` when every operand is either contiguous
+    along it (`d` or `d + e` as its last index, nowhere else) or, for inputs,
+    broadcast along it. The other parallel loops step by one; the vector loop
+    steps by whole vectors, with a masked tail; reduction loops run inside
+    it, carrying the result vectors. Operands are read with 1-D
+    `vector.transfer_read`, the body runs on vectors, results are written
+    with `vector.transfer_write`. This covers im2col and packing copies
+    (stride 1), epilogues, casts, depthwise convolutions and pooling windows
+    of stride 1; other ops keep their loops. Contractions are left to
+    nnc-cpu-vectorize.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"256",
