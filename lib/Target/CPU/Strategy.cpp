@@ -144,7 +144,10 @@ TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const Contrac
   int64_t batch = 1;
   for (unsigned b : shape.batch)
     batch *= ranges[b];
-  bool worthThreads = batch * m * n * k >= target.minThreadedMacs;
+  // A matrix-vector product streams its rhs from memory once; two cores
+  // stream it faster once it is larger than a core's L2.
+  bool worthThreads = batch * m * n * k >= target.minThreadedMacs ||
+                      (m == 1 && batch * n * k * 4 > target.l2Bytes);
   auto chunk = [&](int64_t extent, int64_t unit) {
     return llvm::alignTo(llvm::divideCeil(extent, target.threadChunks), unit);
   };
