@@ -154,10 +154,17 @@ TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const Contrac
   auto blocks = [](int64_t extent, int64_t unit) {
     return static_cast<int64_t>(llvm::divideCeil(extent, unit));
   };
-  if (worthThreads && blocks(m, mr) >= target.threadChunks / 2)
+  // A batch of independent products (images of a convolution, attention
+  // heads) is shared one product at a time: each chunk then works on one
+  // product's operands, which stay in cache.
+  if (worthThreads && batch > 1) {
+    for (unsigned b : shape.batch)
+      strategy.threadTiles[b] = 1;
+  } else if (worthThreads && blocks(m, mr) >= target.threadChunks / 2) {
     strategy.threadTiles[shape.m] = chunk(m, mr);
-  else if (worthThreads && blocks(n, nr) >= target.threadChunks / 2)
+  } else if (worthThreads && blocks(n, nr) >= target.threadChunks / 2) {
     strategy.threadTiles[shape.n] = chunk(n, nr);
+  }
   strategy.cacheTiles.assign(numLoops, 0);
   strategy.registerTiles.assign(numLoops, 0);
   for (unsigned b : shape.batch) {

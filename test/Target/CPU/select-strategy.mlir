@@ -72,6 +72,26 @@ func.func @wide_gemv(%a: tensor<1x4096xf32>, %b: tensor<4096x1024xf32>, %c: tens
 
 // -----
 
+#lhs = affine_map<(b, m, n, k) -> (b, m, k)>
+#rhs = affine_map<(b, m, n, k) -> (b, k, n)>
+#out = affine_map<(b, m, n, k) -> (b, m, n)>
+
+// A batch of products (attention heads) is shared one product at a time.
+// AVX2-LABEL: func.func @batched
+//       AVX2:   thread_tiles = array<i64: 1, 0, 0, 0>
+func.func @batched(%a: tensor<4x128x32xf32>, %b: tensor<4x32x128xf32>, %c: tensor<4x128x128xf32>) -> tensor<4x128x128xf32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<4x128x32xf32>, tensor<4x32x128xf32>) outs(%c : tensor<4x128x128xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x128x128xf32>
+  return %r : tensor<4x128x128xf32>
+}
+
+// -----
+
 #lhs = affine_map<(m, n, k) -> (m, k)>
 #rhs = affine_map<(m, n, k) -> (n, k)>
 #out = affine_map<(m, n, k) -> (m, n)>
