@@ -1,14 +1,16 @@
 //===- VectorizeElementwise.cpp - parallel generics as 1-D vector loops ---===//
 //
 // Copies (im2col, the rhs packing), epilogues (bias, activation, residual
-// add), depthwise convolutions and pooling windows otherwise become scalar
-// loops that LLVM rarely vectorizes: their operands are views of one
-// workspace, so it cannot prove that a store does not feed the next load.
+// add), depthwise convolutions, pooling windows and row reductions (softmax,
+// normalization) otherwise become scalar loops that LLVM rarely vectorizes:
+// their operands are views of one workspace, so it cannot prove that a store
+// does not feed the next load.
 // Here the innermost parallel loop is strip-mined by the vector width, every
 // operand is read and written with 1-D vector transfers along it, and the
 // body's scalar ops are applied to vectors; reduction loops run inside,
-// carrying the result vectors in registers. A tail shorter than a vector is
-// masked.
+// carrying the result vectors in registers. A row reduction is vectorized
+// along the row instead, into a vector of partial results folded at the end.
+// A tail shorter than a vector is masked.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +19,8 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/IR/AffineExprVisitor.h"
 #include "mlir/IR/IRMapping.h"
+
+#include <limits>
 
 namespace mlir::nnc {
 #define GEN_PASS_DEF_NNCCPUVECTORIZEELEMENTWISEPASS
@@ -56,17 +60,17 @@ bool isContiguousAlong(linalg::GenericOp op, OpOperand &operand, unsigned dim) {
 
 /// The loop to vectorize: the innermost parallel loop along which every
 /// operand is contiguous (or broadcast); nullopt when the op does not qualify.
-std::optional<unsigned> vectorLoop(linalg::GenericOp op) {
+bool hasVectorizableBody(linalg::GenericOp op) {
   if (!op.hasPureTensorSemantics() || op.getNumLoops() == 0 || op.getNumDpsInits() == 0 ||
       op.hasIndexSemantics())
-    return std::nullopt;
+    return false;
   if (op->hasAttr("nnc.cpu_kernel") || op->hasAttr("nnc.cpu_strategy"))
-    return std::nullopt;
+    return false;
   for (Value operand : op->getOperands()) {
     auto type = dyn_cast<RankedTensorType>(operand.getType());
     if (!type || !type.hasStaticShape() || !type.getElementType().isIntOrFloat() ||
         type.getElementType().getIntOrFloatBitWidth() > 64)
-      return std::nullopt;
+      return false;
   }
   // Integer division traps on the zeros of a masked tail, and x86 has no
   // vector form of it anyway.
@@ -77,7 +81,13 @@ std::optional<unsigned> vectorLoop(linalg::GenericOp op) {
          !bodyOp.hasTrait<OpTrait::ConstantLike>()) ||
         bodyOp.getNumRegions() != 0 ||
         !llvm::all_of(bodyOp.getResultTypes(), [](Type t) { return t.isIntOrFloat(); }))
-      return std::nullopt;
+      return false;
+  return true;
+}
+
+std::optional<unsigned> vectorLoop(linalg::GenericOp op) {
+  if (!hasVectorizableBody(op))
+    return std::nullopt;
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   for (unsigned dim = op.getNumLoops(); dim-- > 0;) {
     if (iterators[dim] != utils::IteratorType::parallel)
@@ -92,15 +102,44 @@ std::optional<unsigned> vectorLoop(linalg::GenericOp op) {
   return std::nullopt;
 }
 
+/// The combining op of a row reduction: a generic with one result, one
+/// reduction loop, innermost, along which every input is contiguous (or
+/// broadcast), whose body ends in `out = combine(out, x)` for an f32 add,
+/// max or min that is the result's only use. Null when the op is not one.
+Operation *rowReductionCombiner(linalg::GenericOp op) {
+  if (!hasVectorizableBody(op) || op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 1)
+    return nullptr;
+  unsigned row = op.getNumLoops() - 1;
+  if (op.getIteratorTypesArray()[row] != utils::IteratorType::reduction ||
+      op.getStaticLoopRanges()[row] < 8)
+    return nullptr;
+  for (OpOperand *input : op.getDpsInputOperands())
+    if (!isContiguousAlong(op, *input, row))
+      return nullptr;
+  Block *body = op.getBody();
+  BlockArgument out = body->getArguments().back();
+  Operation *combine = body->getTerminator()->getOperand(0).getDefiningOp();
+  if (!combine || !out.hasOneUse() || out.getUses().begin()->getOwner() != combine ||
+      !combine->getResult(0).getType().isF32() ||
+      !isa<arith::AddFOp, arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
+           arith::MinNumFOp>(combine))
+    return nullptr;
+  return combine;
+}
+
 /// Emits the op as: its other parallel loops, then the vector loop stepping
 /// by whole vectors (a masked tail last), and inside it the reduction loops
 /// carrying the result vectors. Per result element the reduction order is
 /// the op's own.
 class ElementwiseVectorizer {
 public:
+  /// With `combine` (see rowReductionCombiner) `vectorDim` is the row being
+  /// reduced: the row is folded into one vector of partial results, then
+  /// into the result element.
   ElementwiseVectorizer(RewriterBase &rewriter, linalg::GenericOp op, unsigned vectorDim,
-                        int64_t lanes)
-      : b(rewriter), op(op), loc(op.getLoc()), vectorDim(vectorDim), lanes(lanes) {
+                        int64_t lanes, Operation *combine = nullptr)
+      : b(rewriter), op(op), loc(op.getLoc()), vectorDim(vectorDim), lanes(lanes),
+        combine(combine) {
     ranges = op.getStaticLoopRanges();
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     for (unsigned dim = 0; dim < ranges.size(); ++dim) {
@@ -134,6 +173,8 @@ private:
     if (i < outerDims.size())
       return loop(outerDims[i], ranges[outerDims[i]], 1, acc,
                   [&](ValueRange next) { return outerLoops(i + 1, SmallVector<Value>(next)); });
+    if (combine)
+      return {reduceRow(acc[0])};
     int64_t extent = ranges[vectorDim], full = extent / lanes * lanes;
     if (full > 0)
       acc = loop(vectorDim, full, lanes, acc,
@@ -175,6 +216,45 @@ private:
         b, loc, vectorType, source, at,
         AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext()), padding, mask,
         b.getBoolArrayAttr({true}));
+  }
+
+  /// The row at the current indices folded into the result element: vector
+  /// partial results across the row (lanes past a masked tail keep theirs),
+  /// then a horizontal reduction and the result's own value.
+  Value reduceRow(Value result) {
+    Type f32 = b.getF32Type();
+    auto vectorType = VectorType::get({lanes}, f32);
+    double neutral = isa<arith::AddFOp>(combine) ? 0.0
+                     : isa<arith::MaximumFOp, arith::MaxNumFOp>(combine)
+                         ? -std::numeric_limits<double>::infinity()
+                         : std::numeric_limits<double>::infinity();
+    Value partial = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vectorType, b.getFloatAttr(f32, neutral)));
+    int64_t extent = ranges[vectorDim], full = extent / lanes * lanes;
+    if (full > 0)
+      partial = loop(vectorDim, full, lanes, partial, [&](ValueRange next) {
+        return body(next, /*mask=*/nullptr);
+      })[0];
+    if (full < extent) {
+      ivs[vectorDim] = constant(full);
+      Value mask = vector::CreateMaskOp::create(b, loc, VectorType::get({lanes}, b.getI1Type()),
+                                                ValueRange{constant(extent - full)});
+      partial = arith::SelectOp::create(b, loc, mask, body(partial, mask)[0], partial);
+      ivs[vectorDim] = Value();
+    }
+    auto kind = isa<arith::AddFOp>(combine)       ? vector::CombiningKind::ADD
+                : isa<arith::MaximumFOp>(combine) ? vector::CombiningKind::MAXIMUMF
+                : isa<arith::MinimumFOp>(combine) ? vector::CombiningKind::MINIMUMF
+                : isa<arith::MaxNumFOp>(combine)  ? vector::CombiningKind::MAXNUMF
+                                                  : vector::CombiningKind::MINNUMF;
+    Value folded = vector::ReductionOp::create(b, loc, kind, partial);
+    OpOperand &init = op.getDpsInitsMutable()[0];
+    SmallVector<Value> at = indices(op.getMatchingIndexingMap(&init));
+    Value current = tensor::ExtractOp::create(b, loc, result, at);
+    OperationState state(loc, combine->getName(), ValueRange{current, folded}, {f32},
+                         combine->getAttrs());
+    Value combined = b.create(state)->getResult(0);
+    return tensor::InsertOp::create(b, loc, combined, result, at);
   }
 
   /// One vector of results at the current indices: read the results, run
@@ -260,6 +340,7 @@ private:
   Location loc;
   unsigned vectorDim;
   int64_t lanes;
+  Operation *combine;
   SmallVector<int64_t> ranges;
   SmallVector<unsigned> outerDims, reductionDims;
   /// The current value of every loop, indexed by loop.
@@ -270,16 +351,18 @@ struct NNCCPUVectorizeElementwisePass final
     : nnc::impl::NNCCPUVectorizeElementwisePassBase<NNCCPUVectorizeElementwisePass> {
   using Base::Base;
   void runOnOperation() override {
-    SmallVector<std::pair<linalg::GenericOp, unsigned>> ops;
+    SmallVector<std::tuple<linalg::GenericOp, unsigned, Operation *>> ops;
     getOperation().walk([&](linalg::GenericOp op) {
       if (std::optional<unsigned> dim = vectorLoop(op))
-        ops.push_back({op, *dim});
+        ops.push_back({op, *dim, nullptr});
+      else if (Operation *combine = rowReductionCombiner(op))
+        ops.push_back({op, op.getNumLoops() - 1, combine});
     });
     IRRewriter rewriter(&getContext());
     int64_t lanes = std::max<int64_t>(vectorBits / 32, 1);
-    for (auto [op, dim] : ops) {
+    for (auto [op, dim, combine] : ops) {
       rewriter.setInsertionPoint(op);
-      rewriter.replaceOp(op, ElementwiseVectorizer(rewriter, op, dim, lanes).emit());
+      rewriter.replaceOp(op, ElementwiseVectorizer(rewriter, op, dim, lanes, combine).emit());
     }
   }
 };

@@ -78,6 +78,32 @@ func.func @window(%x: tensor<4x10xf32>, %w: tensor<4x3xf32>, %o: tensor<4x8xf32>
 
 // -----
 
+// A row reduction (softmax's max over 20 columns): partial maxima in one
+// vector across the row (the masked tail keeps the lanes it does not read),
+// then a horizontal max folded into the result element.
+// CHECK-LABEL: func.func @row_max
+//       CHECK:   scf.for %[[R:.*]] = %c0 to %c3 step %c1
+//       CHECK:     %[[P:.*]] = scf.for %{{.*}} = %c0 to %c16 step %c8 iter_args(%[[A:.*]] = %{{.*}}) -> (vector<8xf32>)
+//       CHECK:       arith.maximumf %[[A]], %{{.*}} : vector<8xf32>
+//       CHECK:     %[[MASK:.*]] = vector.constant_mask [4] : vector<8xi1>
+//       CHECK:     %[[TAIL:.*]] = arith.select %[[MASK]], %{{.*}}, %[[P]]
+//       CHECK:     %[[H:.*]] = vector.reduction <maximumf>, %[[TAIL]] : vector<8xf32> into f32
+//       CHECK:     %[[OLD:.*]] = tensor.extract %{{.*}}[%[[R]]]
+//       CHECK:     %[[NEW:.*]] = arith.maximumf %[[OLD]], %[[H]] : f32
+//       CHECK:     tensor.insert %[[NEW]]
+func.func @row_max(%x: tensor<3x20xf32>, %o: tensor<3xf32>) -> tensor<3xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>],
+                       iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<3x20xf32>) outs(%o : tensor<3xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %m = arith.maximumf %acc, %a : f32
+    linalg.yield %m : f32
+  } -> tensor<3xf32>
+  return %r : tensor<3xf32>
+}
+
+// -----
+
 // Not vectorized: a transposed read (the vector loop indexes a leading dim),
 // a strided read (2 * d1), integer division (it traps on a masked tail's
 // zeros) and linalg.index.

@@ -107,8 +107,11 @@ def NNCCPUVectorizeElementwisePass
     `vector.transfer_read`, the body runs on vectors, results are written
     with `vector.transfer_write`. This covers im2col and packing copies
     (stride 1), epilogues, casts, depthwise convolutions and pooling windows
-    of stride 1; other ops keep their loops. Contractions are left to
-    nnc-cpu-vectorize.
+    of stride 1. A row reduction (one reduction loop, innermost, every input
+    contiguous along it, body ending in `out = addf/max/min(out, x)` on f32)
+    is vectorized along the row: partial results in one vector, then
+    `vector.reduction` into the result element (this reassociates the sum).
+    Other ops keep their loops; contractions are left to nnc-cpu-vectorize.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"256",
