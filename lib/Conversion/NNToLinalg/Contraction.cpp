@@ -118,18 +118,8 @@ Value correlationAsGemm(OpBuilder &b, Location loc, Value input, Value weight,
       patchShape.push_back(kernel[i]);
     }
     patchShape.append(outSpatial.begin(), outSpatial.end());
-    auto patchType = RankedTensorType::get(patchShape, element);
-    Value init = tensor::EmptyOp::create(b, loc, patchShape, element);
-    SmallVector<utils::IteratorType> iterators(numLoops, utils::IteratorType::parallel);
-    patches = linalg::GenericOp::create(
-                  b, loc, patchType, input, init,
-                  ArrayRef<AffineMap>{AffineMap::get(numLoops, 0, inExprs, context),
-                                      b.getMultiDimIdentityMap(numLoops)},
-                  iterators,
-                  [](OpBuilder &nb, Location l, ValueRange args) {
-                    linalg::YieldOp::create(nb, l, args[0]);
-                  })
-                  .getResult(0);
+    patches = copyThroughMap(b, loc, input, RankedTensorType::get(patchShape, element),
+                             AffineMap::get(numLoops, 0, inExprs, context));
     patches = reshapeTensor(b, loc, patches,
                             RankedTensorType::get({batch, reduction, outSize}, element));
   }
@@ -305,17 +295,8 @@ struct ConvTransposeToGeneric : OpRewritePattern<nn::ConvTransposeOp> {
         flip.push_back(i < 3 ? getAffineDimExpr(i, context)
                              : getAffineConstantExpr(groupedW[i] - 1, context) -
                                    getAffineDimExpr(i, context));
-      auto wTypeGrouped = RankedTensorType::get(groupedW, element);
-      Value init = tensor::EmptyOp::create(rewriter, loc, groupedW, element);
-      SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-      weight = linalg::GenericOp::create(rewriter, loc, wTypeGrouped, weight, init,
-                                         ArrayRef<AffineMap>{AffineMap::get(rank, 0, flip, context),
-                                                             rewriter.getMultiDimIdentityMap(rank)},
-                                         iterators,
-                                         [](OpBuilder &b, Location l, ValueRange a) {
-                                           linalg::YieldOp::create(b, l, a[0]);
-                                         })
-                   .getResult(0);
+      weight = copyThroughMap(rewriter, loc, weight, RankedTensorType::get(groupedW, element),
+                              AffineMap::get(rank, 0, flip, context));
     }
     SmallVector<int64_t> unitStrides(spatial, 1);
     rewriter.replaceOp(op, groupedCorrelation(rewriter, loc, input, weight, /*weightIsFC=*/false,

@@ -137,20 +137,6 @@ Value wrapIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
       b, loc, negative, arith::AddIOp::create(b, loc, index, indexConstant(b, loc, size)), index);
 }
 
-/// A copy of `input` into `type` where the result at index i reads `inMap(i)`.
-Value permuteGeneric(OpBuilder &b, Location loc, Value input, RankedTensorType type,
-                     AffineMap inMap) {
-  Value init = tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
-  SmallVector<utils::IteratorType> iterators(type.getRank(), utils::IteratorType::parallel);
-  return linalg::GenericOp::create(
-             b, loc, type, input, init,
-             ArrayRef<AffineMap>{inMap, b.getMultiDimIdentityMap(type.getRank())}, iterators,
-             [](OpBuilder &nb, Location l, ValueRange args) {
-               linalg::YieldOp::create(nb, l, args[0]);
-             })
-      .getResult(0);
-}
-
 struct SliceToTensor : OpRewritePattern<nn::SliceOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::SliceOp op, PatternRewriter &rewriter) const override {
@@ -241,7 +227,7 @@ struct DepthToSpaceToGeneric : OpRewritePattern<nn::DepthToSpaceOp> {
     AffineExpr c =
         op.getMode() == "DCR" ? (bh * b + bw) * channels + d(1) : d(1) * (b * b) + bh * b + bw;
     AffineMap inMap = AffineMap::get(4, 0, {d(0), c, d(2).floorDiv(b), d(3).floorDiv(b)}, context);
-    rewriter.replaceOp(op, permuteGeneric(rewriter, op.getLoc(), op.getInput(), type, inMap));
+    rewriter.replaceOp(op, copyThroughMap(rewriter, op.getLoc(), op.getInput(), type, inMap));
     return success();
   }
 };
@@ -259,7 +245,7 @@ struct SpaceToDepthToGeneric : OpRewritePattern<nn::SpaceToDepthOp> {
     AffineExpr channel = dcr ? d(1) % channels : d(1).floorDiv(b * b);
     AffineMap inMap = AffineMap::get(
         4, 0, {d(0), channel, d(2) * b + block.floorDiv(b), d(3) * b + block % b}, context);
-    rewriter.replaceOp(op, permuteGeneric(rewriter, op.getLoc(), op.getInput(), type, inMap));
+    rewriter.replaceOp(op, copyThroughMap(rewriter, op.getLoc(), op.getInput(), type, inMap));
     return success();
   }
 };
@@ -449,17 +435,8 @@ struct TileToGeneric : OpRewritePattern<nn::TileOp> {
     SmallVector<AffineExpr> exprs;
     for (int64_t d = 0; d < type.getRank(); ++d)
       exprs.push_back(getAffineDimExpr(d, context) % inType.getDimSize(d));
-    SmallVector<AffineMap> maps{AffineMap::get(type.getRank(), 0, exprs, context),
-                                rewriter.getMultiDimIdentityMap(type.getRank())};
-    Value init =
-        tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(), type.getElementType());
-    SmallVector<utils::IteratorType> iterators(type.getRank(), utils::IteratorType::parallel);
-    rewriter.replaceOp(op, linalg::GenericOp::create(rewriter, op.getLoc(), type, op.getInput(),
-                                                     init, maps, iterators,
-                                                     [](OpBuilder &b, Location l, ValueRange args) {
-                                                       linalg::YieldOp::create(b, l, args[0]);
-                                                     })
-                               .getResult(0));
+    rewriter.replaceOp(op, copyThroughMap(rewriter, op.getLoc(), op.getInput(), type,
+                                          AffineMap::get(type.getRank(), 0, exprs, context)));
     return success();
   }
 };

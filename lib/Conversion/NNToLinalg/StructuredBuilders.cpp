@@ -50,6 +50,19 @@ Value lowering::buildElementwise(OpBuilder &b, Location loc, RankedTensorType re
   return generic.getResult(0);
 }
 
+Value lowering::copyThroughMap(OpBuilder &b, Location loc, Value input, RankedTensorType type,
+                               AffineMap inMap) {
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  SmallVector<utils::IteratorType> iterators(type.getRank(), utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, type, input, init,
+             ArrayRef<AffineMap>{inMap, b.getMultiDimIdentityMap(type.getRank())}, iterators,
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, args[0]);
+             })
+      .getResult(0);
+}
+
 Value lowering::reshapeTensor(OpBuilder &b, Location loc, Value value, RankedTensorType type) {
   auto source = cast<RankedTensorType>(value.getType());
   if (source == type)

@@ -33,6 +33,11 @@ bool hasSignlessElements(Operation *op);
 Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
                        ScalarBodyFn body);
 
+/// A copy of `input` into a new tensor of `type` whose element at index i is
+/// `input[inMap(i)]` (a transpose, tiling, im2col, ...).
+Value copyThroughMap(OpBuilder &b, Location loc, Value input, RankedTensorType type,
+                     AffineMap inMap);
+
 /// `value` reshaped to `type` (same element count) with collapse/expand_shape.
 Value reshapeTensor(OpBuilder &b, Location loc, Value value, RankedTensorType type);
 

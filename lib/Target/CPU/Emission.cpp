@@ -89,13 +89,14 @@ std::unique_ptr<llvm::Module> mlir::nnc::translateAndOptimize(ModuleOp module,
       branch->removeDiscardableAttr("llvm.loop_annotation");
     }
   });
-  ModelSignature withWorkspace = signature;
+  // What the lowering added to @main: a workspace argument, the env pointer.
+  ModelSignature lowered = signature;
   if (auto size = module->getAttrOfType<IntegerAttr>("nnc.workspace_size")) {
-    withWorkspace.workspaceSize = size.getInt();
+    lowered.workspaceSize = size.getInt();
     module->removeAttr("nnc.workspace_size");
   }
   if (module->hasAttr("nnc.parallel_tasks")) {
-    withWorkspace.takesEnv = true;
+    lowered.takesEnv = true;
     module->removeAttr("nnc.parallel_tasks");
   }
   std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(module, llvmContext);
@@ -103,7 +104,7 @@ std::unique_ptr<llvm::Module> mlir::nnc::translateAndOptimize(ModuleOp module,
     return nullptr;
   llvmModule->setTargetTriple(machine.getTargetTriple());
   llvmModule->setDataLayout(machine.createDataLayout());
-  if (failed(addKernelABI(*llvmModule, withWorkspace))) {
+  if (failed(addKernelABI(*llvmModule, lowered))) {
     module.emitError("the lowered module has no @main taking the model's buffers");
     return nullptr;
   }

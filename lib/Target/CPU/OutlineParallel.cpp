@@ -94,14 +94,12 @@ struct NNCCPUOutlineParallelPass final
     // inside its outer one's task.
     SmallVector<scf::ForOp> loops;
     main.walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
-      if (!loop->hasAttr(nnc::cpu::kParallelAttrName))
-        return WalkResult::advance();
-      loop->removeAttr(nnc::cpu::kParallelAttrName);
-      if (loop.getNumResults() != 0)
+      if (!loop->hasAttr(nnc::cpu::kParallelAttrName) || loop.getNumResults() != 0)
         return WalkResult::advance();
       loops.push_back(loop);
       return WalkResult::skip();
     });
+    // Marks of loops that stay serial go too.
     main.walk([](scf::ForOp loop) { loop->removeAttr(nnc::cpu::kParallelAttrName); });
     if (loops.empty())
       return;

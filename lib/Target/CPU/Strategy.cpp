@@ -127,7 +127,6 @@ TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const Contrac
     if (k <= kc + kc / 2)
       kc = k;
   }
-  // The lhs block [mc x kc] fills half of L2.
   // The lhs block [mc x kc] fills at most half of L2; blocks are balanced
   // so that the last one is not a sliver.
   int64_t mcMax = std::max<int64_t>(target.l2Bytes / 2 / (kc * 4) / mr, 1) * mr;
