@@ -93,17 +93,17 @@ FailureOr<linalg::GenericOp> cpu::packContractionRhs(RewriterBase &rewriter, lin
   auto initType = cast<RankedTensorType>(init.getType());
   Type f32 = rewriter.getF32Type();
   Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0.0f));
-  // `value` with its dim `nDim` (by default the last) zero-padded to a whole
-  // number of slivers.
-  auto paddedType = [&](Value value, std::optional<int64_t> nDim = std::nullopt) {
+  // `value` (the init) with its last dim zero-padded to a whole number of
+  // slivers.
+  auto paddedType = [&](Value value) {
     SmallVector<int64_t> shape(cast<RankedTensorType>(value.getType()).getShape());
-    shape[nDim.value_or(shape.size() - 1)] = padded;
+    shape.back() = padded;
     return RankedTensorType::get(shape, f32);
   };
-  auto padColumns = [&](Value value, std::optional<int64_t> nDim = std::nullopt) -> Value {
+  auto padColumns = [&](Value value) -> Value {
     if (padded == n)
       return value;
-    return tensor::createPadHighOp(paddedType(value, nDim), value, zero, /*nofold=*/false, loc,
+    return tensor::createPadHighOp(paddedType(value), value, zero, /*nofold=*/false, loc,
                                    rewriter);
   };
 
@@ -126,9 +126,10 @@ FailureOr<linalg::GenericOp> cpu::packContractionRhs(RewriterBase &rewriter, lin
   FailureOr<Value> packedRhs =
       packConstant(rewriter, loc, rhs, !shape.rhsContiguous, nr, packedRhsType);
   if (failed(packedRhs)) {
-    // packed[o..., j, k, i] = padded_rhs[..., k, j * nr + i] (with k and n
-    // wherever the rhs has them).
-    Value source = padColumns(rhs, rhsN);
+    // packed[o..., j, k, i] = rhs[..., k, j * nr + i] (with k and n wherever
+    // the rhs has them). Whole slivers read the rhs in place; only a last,
+    // partial sliver reads a zero-padded copy of its columns, so the rhs is
+    // never copied whole.
     int64_t rank = packedRhsShape.size();
     SmallVector<AffineExpr> readExprs;
     for (auto [pos, expr] : llvm::enumerate(rhsMap.getResults())) {
@@ -139,17 +140,49 @@ FailureOr<linalg::GenericOp> cpu::packContractionRhs(RewriterBase &rewriter, lin
       else
         readExprs.push_back(d(llvm::find(otherDimOf, pos) - otherDimOf.begin()));
     }
-    Value empty = tensor::EmptyOp::create(rewriter, loc, packedRhsShape, f32);
+    AffineMap readMap = AffineMap::get(rank, 0, readExprs, context);
     SmallVector<utils::IteratorType> parallel(rank, utils::IteratorType::parallel);
-    packedRhs = linalg::GenericOp::create(
-                    rewriter, loc, packedRhsType, source, empty,
-                    ArrayRef<AffineMap>{AffineMap::get(rank, 0, readExprs, context),
-                                        rewriter.getMultiDimIdentityMap(rank)},
-                    parallel,
-                    [](OpBuilder &b, Location l, ValueRange args) {
-                      linalg::YieldOp::create(b, l, args[0]);
-                    })
-                    .getResult(0);
+    // Packs `source` into slivers [first, first + count) of `packed`.
+    auto packSlivers = [&](Value source, Value packed, int64_t first, int64_t count) -> Value {
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
+          strides(rank, rewriter.getIndexAttr(1)), sizes;
+      for (int64_t size : packedRhsShape)
+        sizes.push_back(rewriter.getIndexAttr(size));
+      offsets[rank - 3] = rewriter.getIndexAttr(first);
+      sizes[rank - 3] = rewriter.getIndexAttr(count);
+      Value slice =
+          tensor::ExtractSliceOp::create(rewriter, loc, packed, offsets, sizes, strides);
+      Value copy = linalg::GenericOp::create(
+                       rewriter, loc, slice.getType(), source, slice,
+                       ArrayRef<AffineMap>{readMap, rewriter.getMultiDimIdentityMap(rank)},
+                       parallel,
+                       [](OpBuilder &b, Location l, ValueRange args) {
+                         linalg::YieldOp::create(b, l, args[0]);
+                       })
+                       .getResult(0);
+      return tensor::InsertSliceOp::create(rewriter, loc, copy, packed, offsets, sizes, strides);
+    };
+    Value packed = tensor::EmptyOp::create(rewriter, loc, packedRhsShape, f32);
+    int64_t wholeSlivers = n / nr;
+    if (wholeSlivers > 0)
+      packed = packSlivers(rhs, packed, 0, wholeSlivers);
+    if (wholeSlivers < slivers) {
+      // The last columns, zero-padded to one sliver.
+      int64_t rhsRank = rhsType.getRank();
+      SmallVector<OpFoldResult> offsets(rhsRank, rewriter.getIndexAttr(0)),
+          strides(rhsRank, rewriter.getIndexAttr(1)), sizes;
+      for (int64_t size : rhsType.getShape())
+        sizes.push_back(rewriter.getIndexAttr(size));
+      offsets[rhsN] = rewriter.getIndexAttr(wholeSlivers * nr);
+      sizes[rhsN] = rewriter.getIndexAttr(n - wholeSlivers * nr);
+      Value tail = tensor::ExtractSliceOp::create(rewriter, loc, rhs, offsets, sizes, strides);
+      SmallVector<int64_t> tailShape(rhsType.getShape());
+      tailShape[rhsN] = nr;
+      Value paddedTail = tensor::createPadHighOp(RankedTensorType::get(tailShape, f32), tail,
+                                                 zero, /*nofold=*/false, loc, rewriter);
+      packed = packSlivers(paddedTail, packed, wholeSlivers, 1);
+    }
+    packedRhs = packed;
   }
 
   // Packed result [..., M, slivers, nr]: the result padded in n, split.

@@ -60,12 +60,19 @@ func.func @thread_chunks(%a: tensor<16x64xf32>, %b: tensor<64x16xf32>, %c: tenso
 #rhs = affine_map<(m, n, k) -> (k, n)>
 #out = affine_map<(m, n, k) -> (m, n)>
 
-// pack_rhs: the activation rhs [8 x 20] is padded to 24 columns and copied
-// into slivers [3 x 8 x 8]; the result is computed as [4 x 3 x 8] and sliced
-// back to 20 columns. The kernel tile has one sliver of 8 lanes.
+// pack_rhs: the activation rhs [8 x 20] is copied into slivers [3 x 8 x 8]:
+// the two whole slivers straight from the rhs, the last from its 4 remaining
+// columns padded to 8. The result is computed as [4 x 3 x 8] and sliced back
+// to 20 columns. The kernel tile has one sliver of 8 lanes.
 // CHECK-LABEL: func.func @packed
-//       CHECK:   %[[PAD:.*]] = tensor.pad %{{.*}} low[0, 0] high[0, 4]
-//       CHECK:   %[[PACKED:.*]] = linalg.generic {{.*}} ins(%[[PAD]] : tensor<8x24xf32>) outs(%{{.*}} : tensor<3x8x8xf32>)
+//       CHECK:   %[[EMPTY:.*]] = tensor.empty() : tensor<3x8x8xf32>
+//       CHECK:   %[[WHOLE:.*]] = tensor.extract_slice %[[EMPTY]][0, 0, 0] [2, 8, 8]
+//       CHECK:   %[[COPY:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<8x20xf32>) outs(%[[WHOLE]] : tensor<2x8x8xf32>)
+//       CHECK:   %[[PART:.*]] = tensor.insert_slice %[[COPY]] into %[[EMPTY]][0, 0, 0] [2, 8, 8]
+//       CHECK:   %[[TAIL:.*]] = tensor.extract_slice %{{.*}}[0, 16] [8, 4] [1, 1] : tensor<8x20xf32> to tensor<8x4xf32>
+//       CHECK:   %[[PAD:.*]] = tensor.pad %[[TAIL]] low[0, 0] high[0, 4]
+//       CHECK:   %[[LAST:.*]] = tensor.extract_slice %[[PART]][2, 0, 0] [1, 8, 8]
+//       CHECK:   linalg.generic {{.*}} ins(%[[PAD]] : tensor<8x8xf32>) outs(%[[LAST]] : tensor<1x8x8xf32>)
 //       CHECK:   linalg.fill {{.*}} -> tensor<4x3x8xf32>
 //       CHECK:   scf.for %{{.*}} = %c0 to %c3 step %c1
 //       CHECK:     linalg.generic
@@ -95,11 +102,13 @@ func.func @packed(%a: tensor<4x8xf32>, %b: tensor<8x20xf32>) -> tensor<4x20xf32>
 #rhsT = affine_map<(m, n, k) -> (n, k)>
 #out = affine_map<(m, n, k) -> (m, n)>
 
-// A rhs stored [N x K] (x * W^T) is padded along n and packed into the same
-// slivers, even with a single row block: the kernel reads rhs rows along n.
+// A rhs stored [N x K] (x * W^T) is packed into the same slivers, its last
+// rows padded along n, even with a single row block: the kernel reads rhs
+// rows along n.
 // CHECK-LABEL: func.func @transposed_rhs
+//       CHECK:   linalg.generic {{.*}} ins(%{{.*}} : tensor<20x8xf32>) outs(%{{.*}} : tensor<2x8x8xf32>)
 //       CHECK:   %[[PAD:.*]] = tensor.pad %{{.*}} low[0, 0] high[4, 0]
-//       CHECK:   linalg.generic {{.*}} ins(%[[PAD]] : tensor<24x8xf32>) outs(%{{.*}} : tensor<3x8x8xf32>)
+//       CHECK:   linalg.generic {{.*}} ins(%[[PAD]] : tensor<8x8xf32>) outs(%{{.*}} : tensor<1x8x8xf32>)
 //       CHECK:     nnc.cpu_kernel = {register_tiles = array<i64: 1, 1, 0, 8>
 func.func @transposed_rhs(%a: tensor<1x8xf32>, %b: tensor<20x8xf32>, %c: tensor<1x20xf32>) -> tensor<1x20xf32> {
   %r = linalg.generic {indexing_maps = [#lhs, #rhsT, #out], iterator_types = ["parallel", "parallel", "reduction"],
