@@ -83,11 +83,16 @@ Value addChannelBias(OpBuilder &b, Location loc, Value value, Value bias) {
       .getResult(0);
 }
 
-/// An ungrouped convolution as one GEMM per image: the weight [F, C*K] times
-/// the image's patches [C*K, O] (im2col), so that it runs through the same
-/// register-blocked matmul kernel as MatMul and Gemm. A 1x1, stride-1 kernel
-/// reads the input in place; otherwise the patches are gathered once. `input`
-/// is the padded input [N, 1, C, S'...]; `weight` is [1, F, C, K...].
+/// An ungrouped convolution as one GEMM per image, so that it runs through
+/// the same register-blocked matmul kernel as MatMul and Gemm: the weight
+/// [F, C*K] times the image's patches [C*K, O] (im2col). A CPU vectorizes
+/// along the contiguous rows of the result, so when there are more filters
+/// than output positions (the late layers of a CNN) the GEMM runs transposed
+/// instead, patches [O, C*K] times weight^T into [O, F], and the result is
+/// transposed back; the weight is then the operand a backend repacks once.
+/// A 1x1, stride-1 kernel in the first form reads the input in place;
+/// otherwise the patches are gathered once. `input` is the padded input
+/// [N, 1, C, S'...]; `weight` is [1, F, C, K...].
 Value correlationAsGemm(OpBuilder &b, Location loc, Value input, Value weight,
                         ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
                         RankedTensorType resultType) {
@@ -101,44 +106,69 @@ Value correlationAsGemm(OpBuilder &b, Location loc, Value input, Value weight,
   int64_t kernelSize = llvm::product_of(kernel), outSize = llvm::product_of(outSpatial);
   int64_t reduction = channels * kernelSize;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  bool transposed = filters >= outSize;
 
+  // Patches [N, C, K..., O...], or [N, O..., C, K...] when transposed:
+  // input[n, 0, c, o * stride + k * dilation].
   Value patches;
-  bool inPlace = kernelSize == 1 && llvm::all_of(strides, [](int64_t s) { return s == 1; }) &&
+  bool inPlace = !transposed && kernelSize == 1 &&
+                 llvm::all_of(strides, [](int64_t s) { return s == 1; }) &&
                  inShape.drop_front(3) == outSpatial;
   if (inPlace) {
-    patches = reshapeTensor(b, loc, input,
-                            RankedTensorType::get({batch, reduction, outSize}, element));
+    patches = input;
   } else {
-    // patches[n, c, k..., o...] = input[n, 0, c, o * stride + k * dilation].
     int64_t numLoops = 2 + 2 * spatial;
-    SmallVector<AffineExpr> inExprs{d(0), getAffineConstantExpr(0, context), d(1)};
-    SmallVector<int64_t> patchShape{batch, channels};
-    for (int64_t i = 0; i < spatial; ++i) {
-      inExprs.push_back(d(2 + spatial + i) * strides[i] + d(2 + i) * dilations[i]);
-      patchShape.push_back(kernel[i]);
-    }
-    patchShape.append(outSpatial.begin(), outSpatial.end());
+    // Loop positions of c, the first kernel dim and the first output dim.
+    int64_t c = transposed ? 1 + spatial : 1, k = c + 1, o = transposed ? 1 : 2 + spatial;
+    SmallVector<AffineExpr> inExprs{d(0), getAffineConstantExpr(0, context), d(c)};
+    for (int64_t i = 0; i < spatial; ++i)
+      inExprs.push_back(d(o + i) * strides[i] + d(k + i) * dilations[i]);
+    SmallVector<int64_t> patchShape{batch};
+    SmallVector<int64_t> channelAndKernel{channels};
+    channelAndKernel.append(kernel.begin(), kernel.end());
+    if (transposed)
+      llvm::append_range(patchShape, llvm::concat<const int64_t>(outSpatial, channelAndKernel));
+    else
+      llvm::append_range(patchShape, llvm::concat<const int64_t>(channelAndKernel, outSpatial));
     patches = copyThroughMap(b, loc, input, RankedTensorType::get(patchShape, element),
                              AffineMap::get(numLoops, 0, inExprs, context));
-    patches = reshapeTensor(b, loc, patches,
-                            RankedTensorType::get({batch, reduction, outSize}, element));
   }
+  patches = reshapeTensor(b, loc, patches,
+                          RankedTensorType::get(transposed
+                                                    ? ArrayRef<int64_t>{batch, outSize, reduction}
+                                                    : ArrayRef<int64_t>{batch, reduction, outSize},
+                                                element));
   Value matrix =
       reshapeTensor(b, loc, weight, RankedTensorType::get({filters, reduction}, element));
-  // Loops: n, f, o (parallel), q (reduction).
-  SmallVector<AffineMap> maps{AffineMap::get(4, 0, {d(1), d(3)}, context),
-                              AffineMap::get(4, 0, {d(0), d(3), d(2)}, context),
-                              AffineMap::get(4, 0, {d(0), d(1), d(2)}, context)};
-  auto gemmType = RankedTensorType::get({batch, filters, outSize}, element);
   SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
-  Value result =
-      linalg::GenericOp::create(b, loc, gemmType, ValueRange{matrix, patches},
-                                zeros(b, loc, gemmType), maps, iterators,
-                                [](OpBuilder &nb, Location l, ValueRange args) {
-                                  linalg::YieldOp::create(nb, l, multiplyAccumulate(nb, l, args));
-                                })
-          .getResult(0);
+  auto gemm = [&](RankedTensorType type, ValueRange inputs, ArrayRef<AffineMap> maps) {
+    return linalg::GenericOp::create(b, loc, type, inputs, zeros(b, loc, type), maps, iterators,
+                                     [](OpBuilder &nb, Location l, ValueRange args) {
+                                       linalg::YieldOp::create(
+                                           nb, l, multiplyAccumulate(nb, l, args));
+                                     })
+        .getResult(0);
+  };
+  Value result;
+  if (transposed) {
+    // Loops: n, o, f (parallel), q (reduction); then [N, O, F] -> [N, F, O].
+    Value product = gemm(RankedTensorType::get({batch, outSize, filters}, element),
+                         ValueRange{patches, matrix},
+                         {AffineMap::get(4, 0, {d(0), d(1), d(3)}, context),
+                          AffineMap::get(4, 0, {d(2), d(3)}, context),
+                          AffineMap::get(4, 0, {d(0), d(1), d(2)}, context)});
+    result = copyThroughMap(b, loc, product,
+                            RankedTensorType::get({batch, filters, outSize}, element),
+                            AffineMap::get(3, 0, {d(0), d(2), d(1)}, context));
+  } else {
+    // Loops: n, f, o (parallel), q (reduction).
+    result = gemm(RankedTensorType::get({batch, filters, outSize}, element),
+                  ValueRange{matrix, patches},
+                  {AffineMap::get(4, 0, {d(1), d(3)}, context),
+                   AffineMap::get(4, 0, {d(0), d(3), d(2)}, context),
+                   AffineMap::get(4, 0, {d(0), d(1), d(2)}, context)});
+  }
   return reshapeTensor(b, loc, result, resultType);
 }
 

@@ -16,10 +16,13 @@ using namespace mlir::nnc;
 using namespace mlir::nnc::cpu;
 
 namespace {
-/// The bytes of `value` when it is a constant or a contiguous slice of one
-/// (leading dims sliced, the others whole, as when a weight loses its unit
-/// direction dim); empty otherwise.
+/// The bytes of `value` when it is a constant, a reshape of one, or a
+/// contiguous slice of one (leading dims sliced, the others whole, as when a
+/// weight loses its unit direction dim); empty otherwise.
 ArrayRef<char> constantBytes(Value value) {
+  // Reshapes keep the bytes in order.
+  while (isa_and_nonnull<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(value.getDefiningOp()))
+    value = value.getDefiningOp()->getOperand(0);
   auto slice = value.getDefiningOp<tensor::ExtractSliceOp>();
   Value source = slice ? slice.getSource() : value;
   auto constant = source.getDefiningOp<arith::ConstantOp>();

@@ -153,13 +153,18 @@ TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const Contrac
   auto blocks = [](int64_t extent, int64_t unit) {
     return static_cast<int64_t>(llvm::divideCeil(extent, unit));
   };
+  // Every chunk of rows reads the whole rhs. When that is the larger operand
+  // and does not stay in L2 (a convolution's weights seen as the rhs), the
+  // chunks go along n instead, so that the rhs is read once.
+  bool streamsRhs = k * n * 4 > target.l2Bytes && n > m;
   // A batch of independent products (images of a convolution, attention
   // heads) is shared one product at a time: each chunk then works on one
   // product's operands, which stay in cache.
   if (worthThreads && batch > 1) {
     for (unsigned b : shape.batch)
       strategy.threadTiles[b] = 1;
-  } else if (worthThreads && blocks(m, mr) >= target.threadChunks / 2) {
+  } else if (worthThreads && blocks(m, mr) >= target.threadChunks / 2 &&
+             !(streamsRhs && blocks(n, nr) >= target.threadChunks / 2)) {
     strategy.threadTiles[shape.m] = chunk(m, mr);
   } else if (worthThreads && blocks(n, nr) >= target.threadChunks / 2) {
     strategy.threadTiles[shape.n] = chunk(n, nr);

@@ -25,3 +25,38 @@ func.func @conv(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3x3xf32>) -> tensor<1x6x
   %0 = nn.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 2} : tensor<1x4x8x8xf32>, tensor<6x2x3x3xf32> -> tensor<1x6x4x4xf32>
   return %0 : tensor<1x6x4x4xf32>
 }
+
+// -----
+
+// An ungrouped conv with more output positions than filters: the weight
+// [F, C*K] times the patches [C*K, O] gathered by im2col.
+// CHECK-DAG: #[[PATCH:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, 0, d1, d2 + d4, d3 + d5)>
+// CHECK-DAG: #[[W:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d3)>
+// CHECK-DAG: #[[COLS:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>
+// CHECK-LABEL: func.func @conv_as_gemm
+//       CHECK:   %[[P:.*]] = linalg.generic {indexing_maps = [#[[PATCH]], {{.*}}} ins(%{{.*}} : tensor<1x1x2x6x6xf32>) outs(%{{.*}} : tensor<1x2x3x3x4x4xf32>)
+//       CHECK:   %[[COL:.*]] = tensor.collapse_shape %[[P]] {{.*}} into tensor<1x18x16xf32>
+//       CHECK:   linalg.generic {indexing_maps = [#[[W]], #[[COLS]], {{.*}}} ins(%{{.*}}, %[[COL]] : tensor<3x18xf32>, tensor<1x18x16xf32>) outs(%{{.*}} : tensor<1x3x16xf32>)
+func.func @conv_as_gemm(%x: tensor<1x2x4x4xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x4x4xf32> {
+  %0 = nn.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1} : tensor<1x2x4x4xf32>, tensor<3x2x3x3xf32> -> tensor<1x3x4x4xf32>
+  return %0 : tensor<1x3x4x4xf32>
+}
+
+// -----
+
+// More filters than output positions: the GEMM runs transposed, the patches
+// [O, C*K] (gathered output position first) times the weight read as [C*K, F]
+// into [O, F], which a copy transposes back to [F, O].
+// CHECK-DAG: #[[PATCH:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, 0, d3, d1 * 2 + d4, d2 * 2 + d5)>
+// CHECK-DAG: #[[ROWS:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-DAG: #[[WT:.+]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
+// CHECK-DAG: #[[BACK:.+]] = affine_map<(d0, d1, d2) -> (d0, d2, d1)>
+// CHECK-LABEL: func.func @conv_as_transposed_gemm
+//       CHECK:   %[[P:.*]] = linalg.generic {indexing_maps = [#[[PATCH]], {{.*}}} ins(%{{.*}} : tensor<1x1x2x5x5xf32>) outs(%{{.*}} : tensor<1x2x2x2x3x3xf32>)
+//       CHECK:   %[[ROW:.*]] = tensor.collapse_shape %[[P]] {{.*}} into tensor<1x4x18xf32>
+//       CHECK:   %[[T:.*]] = linalg.generic {indexing_maps = [#[[ROWS]], #[[WT]], {{.*}}} ins(%[[ROW]], %{{.*}} : tensor<1x4x18xf32>, tensor<8x18xf32>) outs(%{{.*}} : tensor<1x4x8xf32>)
+//       CHECK:   linalg.generic {indexing_maps = [#[[BACK]], {{.*}}} ins(%[[T]] : tensor<1x4x8xf32>) outs(%{{.*}} : tensor<1x8x4xf32>)
+func.func @conv_as_transposed_gemm(%x: tensor<1x2x4x4xf32>, %w: tensor<8x2x3x3xf32>) -> tensor<1x8x2x2xf32> {
+  %0 = nn.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 0, 0>, group = 1} : tensor<1x2x4x4xf32>, tensor<8x2x3x3xf32> -> tensor<1x8x2x2xf32>
+  return %0 : tensor<1x8x2x2xf32>
+}

@@ -155,6 +155,34 @@ func.func @transposed_constant(%a: tensor<1x2xf32>, %c: tensor<1x3xf32>) -> tens
 
 // -----
 
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhsT = affine_map<(m, n, k) -> (n, k)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// The same weight as a convolution's, [N=3, C=2, 1, 1] collapsed to [3 x 2],
+// is packed at compile time through the reshape.
+// CHECK-LABEL: func.func @collapsed_constant
+//   CHECK-NOT:   tensor.pad
+//       CHECK:   arith.constant dense_resource<packed> : tensor<1x2x8xf32>
+//       CHECK:   packed: "0x040000000000803F000040400000A040000000000000000000000000000000000000000000000040000080400000C0400000000000000000000000000000000000000000"
+func.func @collapsed_constant(%a: tensor<1x2xf32>, %c: tensor<1x3xf32>) -> tensor<1x3xf32> {
+  %w = arith.constant dense<[[[[1.0]], [[2.0]]], [[[3.0]], [[4.0]]], [[[5.0]], [[6.0]]]]> : tensor<3x2x1x1xf32>
+  %b = tensor.collapse_shape %w [[0], [1, 2, 3]] : tensor<3x2x1x1xf32> into tensor<3x2xf32>
+  %r = linalg.generic {indexing_maps = [#lhs, #rhsT, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_strategy = {kind = "contraction", cache_tiles = array<i64: 1, 3, 2>, cache_order = array<i64: 1, 2, 0>,
+                                           register_tiles = array<i64: 1, 8, 0>, register_order = array<i64: 1, 0, 2>,
+                                           pack_rhs = true, vector_lanes = 8}}
+      ins(%a, %b : tensor<1x2xf32>, tensor<3x2xf32>) outs(%c : tensor<1x3xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x3xf32>
+  return %r : tensor<1x3xf32>
+}
+
+// -----
+
 #id = affine_map<(d0) -> (d0)>
 func.func @malformed(%x: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{malformed nnc.cpu_strategy attribute}}
