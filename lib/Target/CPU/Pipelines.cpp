@@ -55,6 +55,7 @@ void mlir::nnc::buildCPULinalgPipeline(OpPassManager &pm, const CPUPipelineOptio
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
+  pm.addNestedPass<func::FuncOp>(createNNCCPUDecomposePadPass());
 }
 
 void mlir::nnc::buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
@@ -64,6 +65,8 @@ void mlir::nnc::buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions
   // Recurrent layers carry fresh state tensors through scf.for.
   bufferize.allowReturnAllocsFromLoops = true;
   bufferize.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;
+  // Producers of a padded or concatenated tensor write into its interior.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   // Tiled loops carry their result buffers as iter_args; folding those away
   // lets the memory plan see every use of a buffer.

@@ -134,6 +134,33 @@ def NNCCPUExpandCopiesPass : Pass<"nnc-cpu-expand-copies", "mlir::func::FuncOp">
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def NNCCPUDecomposePadPass : Pass<"nnc-cpu-decompose-pad", "mlir::func::FuncOp"> {
+  let summary = "Writes a constant padding only where it goes";
+  let description = [{
+    A static `tensor.pad` with a constant value becomes an empty tensor whose
+    border slabs (one per padded side of each dim) are filled, and into whose
+    interior the source is inserted:
+
+    ```mlir
+    %p = tensor.pad %x low[0, 1] high[0, 1] { tensor.yield %zero }
+        : tensor<2x4xf32> to tensor<2x6xf32>
+    // becomes
+    %e = tensor.empty() : tensor<2x6xf32>
+    %l = linalg.fill ins(%zero) outs(extract_slice %e[0, 0] [2, 1])
+    %1 = tensor.insert_slice %l into %e[0, 0] [2, 1]
+    %h = linalg.fill ins(%zero) outs(extract_slice %1[0, 5] [2, 1])
+    %2 = tensor.insert_slice %h into %1[0, 5] [2, 1]
+    %p = tensor.insert_slice %x into %2[0, 1] [2, 4]
+    ```
+
+    Bufferized, the pad writes the border and copies the source once instead
+    of filling the whole buffer first; after empty-tensor elimination the
+    source's producer writes straight into the interior. Convolution and
+    pooling inputs are padded this way.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def NNCCPUFuseElementwisePass : Pass<"nnc-cpu-fuse-elementwise", "mlir::func::FuncOp"> {
   let summary = "Fuses chains of elementwise linalg ops into one loop nest";
   let description = [{

@@ -1,0 +1,42 @@
+// RUN: nnc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(nnc-cpu-decompose-pad))' | FileCheck %s
+
+// A convolution's zero pad of H and W: four border slabs are filled (rows
+// above and below, columns left and right) and the input goes into the
+// interior; no fill covers the whole result.
+// CHECK-LABEL: func.func @conv_pad
+//       CHECK:   %[[E:.*]] = tensor.empty() : tensor<1x2x6x7xf32>
+//       CHECK:   %[[S0:.*]] = tensor.extract_slice %[[E]][0, 0, 0, 0] [1, 2, 1, 7] [1, 1, 1, 1]
+//       CHECK:   %[[F0:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[S0]] : tensor<1x2x1x7xf32>)
+//       CHECK:   %[[R0:.*]] = tensor.insert_slice %[[F0]] into %[[E]][0, 0, 0, 0] [1, 2, 1, 7]
+//       CHECK:   %[[S1:.*]] = tensor.extract_slice %[[R0]][0, 0, 5, 0] [1, 2, 1, 7]
+//       CHECK:   linalg.fill {{.*}} outs(%[[S1]] : tensor<1x2x1x7xf32>)
+//       CHECK:   tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 2, 6, 1]
+//       CHECK:   linalg.fill {{.*}} -> tensor<1x2x6x1xf32>
+//       CHECK:   tensor.extract_slice %{{.*}}[0, 0, 0, 5] [1, 2, 6, 2]
+//       CHECK:   linalg.fill {{.*}} -> tensor<1x2x6x2xf32>
+//       CHECK:   %[[R:.*]] = tensor.insert_slice %arg0 into %{{.*}}[0, 0, 1, 1] [1, 2, 4, 4] [1, 1, 1, 1] : tensor<1x2x4x4xf32> into tensor<1x2x6x7xf32>
+//   CHECK-NOT:   tensor.pad
+//       CHECK:   return %[[R]]
+func.func @conv_pad(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x6x7xf32> {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 2] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x2x4x4xf32> to tensor<1x2x6x7xf32>
+  return %p : tensor<1x2x6x7xf32>
+}
+
+// -----
+
+// A pad whose value depends on the position is left alone.
+// CHECK-LABEL: func.func @computed_value
+//       CHECK:   tensor.pad
+func.func @computed_value(%x: tensor<4xf32>) -> tensor<6xf32> {
+  %p = tensor.pad %x low[1] high[1] {
+  ^bb0(%i: index):
+    %c = arith.index_cast %i : index to i32
+    %f = arith.sitofp %c : i32 to f32
+    tensor.yield %f : f32
+  } : tensor<4xf32> to tensor<6xf32>
+  return %p : tensor<6xf32>
+}
