@@ -4,6 +4,7 @@
 #include "nnc/Target/CPU/Transforms.h"
 
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::nnc {
@@ -86,6 +87,23 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
         strategy->cacheOrder.push_back(lane);
         strategy->registerOrder.push_back(lane);
       }
+      // A result that starts as a constant and whose k loop is not split:
+      // each register tile then runs over all of k at once and can start
+      // its accumulators at the constant, so the result is never filled.
+      std::optional<APFloat> initValue;
+      if (std::optional<cpu::ContractionShape> shape = cpu::matchVectorizableContraction(op)) {
+        int64_t k = op.getStaticLoopRanges()[shape->k];
+        auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+        FloatAttr value;
+        if (fill && matchPattern(fill.getInputs()[0], m_Constant(&value)) &&
+            (strategy->cacheTiles[shape->k] == 0 || strategy->cacheTiles[shape->k] >= k) &&
+            (strategy->registerTiles[shape->k] == 0 || strategy->registerTiles[shape->k] >= k)) {
+          initValue = value.getValue();
+          rewriter.modifyOpInPlace(op, [&] { op.getDpsInitsMutable()[0].set(fill.getOutputs()[0]); });
+          if (fill->use_empty())
+            rewriter.eraseOp(fill);
+        }
+      }
       // The chunk loop the runtime's threads share; nnc-cpu-outline-parallel
       // turns it into a task.
       SmallVector<LoopLikeOpInterface> chunkLoops;
@@ -105,12 +123,15 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
         return signalPassFailure();
       }
       (*tile)->removeAttr(cpu::kStrategyAttrName);
-      (*tile)->setAttr(cpu::kKernelAttrName,
-                       rewriter.getDictionaryAttr(
-                           {rewriter.getNamedAttr("register_tiles", rewriter.getDenseI64ArrayAttr(
-                                                                        strategy->registerTiles)),
-                            rewriter.getNamedAttr("vector_lanes", rewriter.getI64IntegerAttr(
-                                                                      strategy->vectorLanes))}));
+      SmallVector<NamedAttribute> kernel{
+          rewriter.getNamedAttr("register_tiles",
+                                rewriter.getDenseI64ArrayAttr(strategy->registerTiles)),
+          rewriter.getNamedAttr("vector_lanes",
+                                rewriter.getI64IntegerAttr(strategy->vectorLanes))};
+      if (initValue)
+        kernel.push_back(rewriter.getNamedAttr(
+            "init_value", rewriter.getFloatAttr(rewriter.getF32Type(), *initValue)));
+      (*tile)->setAttr(cpu::kKernelAttrName, rewriter.getDictionaryAttr(kernel));
     }
   }
 };

@@ -30,9 +30,14 @@ class ContractionKernel {
 public:
   /// A tile of at most `registerRows` x `columns` of the result, in vectors
   /// of `lanes` elements (`columns` is a multiple of `lanes`).
+  /// With `initValue`, the accumulators start at it rather than at the
+  /// values of the op's init (which is then never read).
   ContractionKernel(RewriterBase &rewriter, linalg::GenericOp op, const cpu::ContractionShape &shape,
-                    int64_t registerRows, int64_t columns, int64_t lanes)
+                    int64_t registerRows, int64_t columns, int64_t lanes, FloatAttr initValue)
       : b(rewriter), op(op), shape(shape), registerRows(registerRows), loc(op.getLoc()), vectorType(VectorType::get({lanes}, rewriter.getF32Type())) {
+    if (initValue)
+      initVector = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(vectorType, initValue.getValue()));
     maps = op.getIndexingMapsArray();
     int64_t extent = op.getStaticLoopRanges()[shape.n];
     // Chunks past a static extent are dropped; the last partial one and all
@@ -101,7 +106,8 @@ private:
     for (int64_t i = 0; i < rows; ++i) {
       rowIndices.push_back(rowIndex(firstRow, i));
       for (size_t c = 0; c < chunks; ++c)
-        accumulators.push_back(read(b, loc, acc, indices(2, {{shape.m, rowIndices[i]}}), c));
+        accumulators.push_back(initVector ? initVector
+                                          : read(b, loc, acc, indices(2, {{shape.m, rowIndices[i]}}), c));
     }
     auto loop = scf::ForOp::create(
         b, loc, zero, loopSizes[shape.k], one, accumulators,
@@ -152,7 +158,7 @@ private:
   SmallVector<AffineMap> maps;
   SmallVector<Value> loopSizes, chunkStarts;
   SmallVector<bool> chunkInBounds;
-  Value zero, one, padding;
+  Value zero, one, padding, initVector;
 };
 
 /// The contraction shape of a register tile: m, n and k extents may be
@@ -198,7 +204,9 @@ struct NNCCPUVectorizePass final : nnc::impl::NNCCPUVectorizePassBase<NNCCPUVect
         return signalPassFailure();
       }
       rewriter.setInsertionPoint(op);
-      Value result = ContractionKernel(rewriter, op, *shape, rows, columns, lanes.getInt()).emit();
+      Value result = ContractionKernel(rewriter, op, *shape, rows, columns, lanes.getInt(),
+                                       kernel.getAs<FloatAttr>("init_value"))
+                         .emit();
       rewriter.replaceOp(op, result);
     }
   }

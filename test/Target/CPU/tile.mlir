@@ -32,6 +32,34 @@ func.func @two_levels(%a: tensor<16x64xf32>, %b: tensor<64x16xf32>, %c: tensor<1
 #rhs = affine_map<(m, n, k) -> (k, n)>
 #out = affine_map<(m, n, k) -> (m, n)>
 
+// With k split into cache tiles, tiles after the first add to what earlier
+// ones wrote: the filled result stays the accumulators' start.
+// CHECK-LABEL: func.func @k_tiled_fill
+//       CHECK:   %[[FILL:.*]] = linalg.fill
+//       CHECK:   scf.for %{{.*}} = %c0 to %c64 step %c32 iter_args(%{{.*}} = %[[FILL]])
+//       CHECK:     nnc.cpu_kernel = {register_tiles
+func.func @k_tiled_fill(%a: tensor<16x64xf32>, %b: tensor<64x16xf32>) -> tensor<16x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<16x16xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<16x16xf32>) -> tensor<16x16xf32>
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_strategy = {kind = "contraction", cache_tiles = array<i64: 8, 16, 32>, cache_order = array<i64: 1, 2, 0>,
+                                           register_tiles = array<i64: 4, 16, 0>, register_order = array<i64: 1, 0, 2>, vector_lanes = 8}}
+      ins(%a, %b : tensor<16x64xf32>, tensor<64x16xf32>) outs(%c : tensor<16x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x16xf32>
+  return %r : tensor<16x16xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
 // Thread tiles come first: a chunk loop over rows (2 chunks of 8) marked
 // nnc.parallel, with the cache and register tiles inside each chunk.
 // CHECK-LABEL: func.func @thread_chunks
@@ -73,10 +101,14 @@ func.func @thread_chunks(%a: tensor<16x64xf32>, %b: tensor<64x16xf32>, %c: tenso
 //       CHECK:   %[[PAD:.*]] = tensor.pad %[[TAIL]] low[0, 0] high[0, 4]
 //       CHECK:   %[[LAST:.*]] = tensor.extract_slice %[[PART]][2, 0, 0] [1, 8, 8]
 //       CHECK:   linalg.generic {{.*}} ins(%[[PAD]] : tensor<8x8xf32>) outs(%[[LAST]] : tensor<1x8x8xf32>)
-//       CHECK:   linalg.fill {{.*}} -> tensor<4x3x8xf32>
+// k (8) is not tiled, so each register tile runs over all of it: the zero
+// fill of the result becomes the kernel's init_value and is dropped.
+//   CHECK-NOT:   linalg.fill
+//       CHECK:   tensor.empty() : tensor<4x3x8xf32>
+//   CHECK-NOT:   linalg.fill
 //       CHECK:   scf.for %{{.*}} = %c0 to %c3 step %c1
 //       CHECK:     linalg.generic
-//  CHECK-SAME:       nnc.cpu_kernel = {register_tiles = array<i64: 4, 1, 0, 8>
+//  CHECK-SAME:       nnc.cpu_kernel = {init_value = 0.000000e+00 : f32, register_tiles = array<i64: 4, 1, 0, 8>
 //       CHECK:   tensor.collapse_shape %{{.*}} {{\[}}[0], [1, 2]] : tensor<4x3x8xf32> into tensor<4x24xf32>
 //       CHECK:   tensor.extract_slice %{{.*}}[0, 0] [4, 20] [1, 1] : tensor<4x24xf32> to tensor<4x20xf32>
 func.func @packed(%a: tensor<4x8xf32>, %b: tensor<8x20xf32>) -> tensor<4x20xf32> {

@@ -102,3 +102,26 @@ func.func @not_a_contraction(%x: tensor<4xf32>) -> tensor<4xf32> {
   } -> tensor<4xf32>
   return %r : tensor<4xf32>
 }
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// init_value: the accumulators start at the constant; the init is not read.
+// CHECK-LABEL: func.func @constant_init
+//       CHECK:   %[[START:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
+//   CHECK-NOT:   vector.transfer_read %[[C:[a-z0-9]+]][%c0, %c0]
+//       CHECK:   scf.for %{{.*}} iter_args(%{{.*}} = %[[START]], %{{.*}} = %[[START]], %{{.*}} = %[[START]], %{{.*}} = %[[START]])
+func.func @constant_init(%a: tensor<2x32xf32>, %b: tensor<32x16xf32>, %c: tensor<2x16xf32>) -> tensor<2x16xf32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_kernel = {init_value = 0.0 : f32, register_tiles = array<i64: 2, 16, 0>, vector_lanes = 8}}
+      ins(%a, %b : tensor<2x32xf32>, tensor<32x16xf32>) outs(%c : tensor<2x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<2x16xf32>
+  return %r : tensor<2x16xf32>
+}
