@@ -86,10 +86,12 @@ Value addChannelBias(OpBuilder &b, Location loc, Value value, Value bias) {
 /// An ungrouped convolution as one GEMM per image, so that it runs through
 /// the same register-blocked matmul kernel as MatMul and Gemm: the weight
 /// [F, C*K] times the image's patches [C*K, O] (im2col). A CPU vectorizes
-/// along the contiguous rows of the result, so when there are more filters
-/// than output positions (the late layers of a CNN) the GEMM runs transposed
-/// instead, patches [O, C*K] times weight^T into [O, F], and the result is
-/// transposed back; the weight is then the operand a backend repacks once.
+/// along the contiguous rows of the result, so when there are at least twice
+/// as many filters as output positions (the late layers of a CNN; measured on
+/// ResNet-18, 512 x 49 runs 25% faster transposed, 256 x 196 10% slower) the
+/// GEMM runs transposed instead, patches [O, C*K] times weight^T into
+/// [O, F], and the result is transposed back; the weight is then the operand
+/// a backend repacks once.
 /// A 1x1, stride-1 kernel in the first form reads the input in place;
 /// otherwise the patches are gathered once. `input` is the padded input
 /// [N, 1, C, S'...]; `weight` is [1, F, C, K...].
@@ -106,7 +108,7 @@ Value correlationAsGemm(OpBuilder &b, Location loc, Value input, Value weight,
   int64_t kernelSize = llvm::product_of(kernel), outSize = llvm::product_of(outSpatial);
   int64_t reduction = channels * kernelSize;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-  bool transposed = filters >= outSize;
+  bool transposed = filters >= 2 * outSize;
 
   // Patches [N, C, K..., O...], or [N, O..., C, K...] when transposed:
   // input[n, 0, c, o * stride + k * dilation].

@@ -44,7 +44,7 @@ func.func @conv_as_gemm(%x: tensor<1x2x4x4xf32>, %w: tensor<3x2x3x3xf32>) -> ten
 
 // -----
 
-// More filters than output positions: the GEMM runs transposed, the patches
+// Twice as many filters as output positions: the GEMM runs transposed, the patches
 // [O, C*K] (gathered output position first) times the weight read as [C*K, F]
 // into [O, F], which a copy transposes back to [F, O].
 // CHECK-DAG: #[[PATCH:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, 0, d3, d1 * 2 + d4, d2 * 2 + d5)>
