@@ -8,6 +8,8 @@
 
 #include "NodeImporter.h"
 
+#include "mlir/IR/Matchers.h"
+
 #include <cmath>
 #include <map>
 
@@ -305,6 +307,16 @@ template <typename OpTy> LogicalResult importGatherLike(NodeImporter &node) {
   auto axis = node.normalizeAxis(node.getInt("axis", 0), node.inputType(0).getRank());
   if (failed(axis))
     return failure();
+  // Constant indices are checked now; indices computed at run time are
+  // clamped into range by the generated code, which must not read outside
+  // the input.
+  int64_t size = node.inputType(0).getDimSize(*axis);
+  DenseIntElementsAttr constantIndices;
+  if (ShapedType::isStatic(size) && matchPattern(*indices, m_Constant(&constantIndices)))
+    for (const APInt &index : constantIndices.getValues<APInt>())
+      if (index.getSExtValue() < -size || index.getSExtValue() >= size)
+        return node.error() << "index " << index.getSExtValue() << " is out of range [" << -size
+                            << ", " << size << ") for axis " << *axis;
   return node.setSingleResult(node.create1<OpTy>(
       {*input, *indices}, {node.namedAttr("axis", node.builder.getI64IntegerAttr(*axis))}));
 }

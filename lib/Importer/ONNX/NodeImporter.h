@@ -37,6 +37,15 @@ std::string onnxTypeName(int32_t onnxType);
 FailureOr<ElementsAttr> convertTensor(MLIRContext *context, const onnx::TensorProto &tensor,
                                       StringRef modelDir, Location loc);
 
+/// The largest tensor nnc accepts anywhere in a model: 2^37 bytes (128 GiB),
+/// beyond the memory of any machine it targets. Larger shapes are mistakes or
+/// hostile input, and their element and byte counts can overflow.
+constexpr uint64_t kMaxTensorBytes = uint64_t(1) << 37;
+/// Why `type` is not a tensor nnc can hold (a negative dim, or more than
+/// kMaxTensorBytes, computed without overflow); empty if it is. Dynamic dims
+/// count as 1.
+std::string tensorSizeProblem(RankedTensorType type);
+
 //===----------------------------------------------------------------------===//
 // NodeImporter
 //===----------------------------------------------------------------------===//
@@ -154,10 +163,34 @@ void registerRecurrentRules(ImportRuleTable &table);
 // Template definitions
 //===----------------------------------------------------------------------===//
 
+/// How many operands OpTy takes when the number is fixed.
+template <typename OpTy> std::optional<unsigned> fixedOperandCount() {
+  if constexpr (OpTy::template hasTrait<OpTrait::ZeroOperands>())
+    return 0;
+  else if constexpr (OpTy::template hasTrait<OpTrait::OneOperand>())
+    return 1;
+  else if constexpr (OpTy::template hasTrait<OpTrait::NOperands<2>::Impl>())
+    return 2;
+  else if constexpr (OpTy::template hasTrait<OpTrait::NOperands<3>::Impl>())
+    return 3;
+  else if constexpr (OpTy::template hasTrait<OpTrait::NOperands<4>::Impl>())
+    return 4;
+  else
+    return std::nullopt;
+}
+
 template <typename OpTy>
 FailureOr<SmallVector<Value>>
 NodeImporter::create(ValueRange operands, ArrayRef<NamedAttribute> attrs, TypeRange resultTypes) {
   MLIRContext *context = builder.getContext();
+  // Type inference reads operands by position: a wrong count or a missing
+  // operand must be a diagnostic, not a read past the end.
+  if (llvm::is_contained(operands, Value()))
+    return error() << "an input of '" << OpTy::getOperationName() << "' is missing";
+  std::optional<unsigned> expected = fixedOperandCount<OpTy>();
+  if (expected && operands.size() != *expected)
+    return error() << "'" << OpTy::getOperationName() << "' takes " << *expected
+                   << " operands, got " << operands.size();
   OperationState state(loc, OpTy::getOperationName());
   state.addOperands(operands);
   state.addAttributes(attrs);

@@ -23,6 +23,7 @@
 #include <onnx/defs/schema.h>
 
 #include <fstream>
+#include <limits>
 #include <queue>
 
 using namespace mlir;
@@ -31,7 +32,7 @@ using namespace mlir::nnc::onnx_import;
 
 namespace {
 /// Nested subgraphs deeper than this are refused (guards the native stack).
-constexpr unsigned kMaxSubgraphDepth = 32;
+constexpr unsigned kMaxSubgraphDepth = 16;
 
 /// Names a subgraph uses but does not define: they must come from outside.
 void collectOuterReferences(const onnx::GraphProto &graph, llvm::StringSet<> &out) {
@@ -334,6 +335,13 @@ FailureOr<RankedTensorType> GraphImporter::inputType(const onnx::ValueInfoProto 
   if (!element)
     return emitError(fileLoc) << "unsupported ONNX dtype " << onnxTypeName(tensor.elem_type())
                               << " of graph input '" << info.name() << "'";
+  auto checked = [&](ArrayRef<int64_t> shape) -> FailureOr<RankedTensorType> {
+    auto result = RankedTensorType::get(shape, element);
+    std::string problem = tensorSizeProblem(result);
+    if (!problem.empty())
+      return emitError(fileLoc) << "graph input '" << info.name() << "' " << problem;
+    return result;
+  };
   auto given = options.inputShapes.find(info.name());
   if (given != options.inputShapes.end()) {
     if (tensor.has_shape() && tensor.shape().dim_size() != (int)given->second.size())
@@ -346,7 +354,7 @@ FailureOr<RankedTensorType> GraphImporter::inputType(const onnx::ValueInfoProto 
           return emitError(fileLoc)
                  << "--input-shape for '" << info.name() << "' sets dim " << i << " to "
                  << given->second[i] << " but the model fixes it to " << dim.dim_value();
-    return RankedTensorType::get(given->second, element);
+    return checked(given->second);
   }
   if (!tensor.has_shape())
     return emitError(fileLoc) << "graph input '" << info.name()
@@ -370,7 +378,7 @@ FailureOr<RankedTensorType> GraphImporter::inputType(const onnx::ValueInfoProto 
     return emitError(fileLoc) << "graph input '" << info.name() << "' has dynamic dims (" << dims
                               << "); make them static with --input-shape " << info.name()
                               << "=D0xD1x...";
-  return RankedTensorType::get(shape, element);
+  return checked(shape);
 }
 
 LogicalResult GraphImporter::importInitializers(const onnx::GraphProto &graph) {
@@ -471,16 +479,54 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node, size_t inde
   if (rule == rules.end())
     return emitError(loc) << "unsupported ONNX op '" << node.op_type() << "' (opset " << opset
                           << ")";
+  // The op's schema at this opset bounds its inputs and outputs; the import
+  // rules rely on those bounds. Only opsets the linked libonnx defines in full
+  // are checked: for newer ones it would return an older definition (which,
+  // for example, lacks Reduce*-18's axes input).
+  const auto &versions = onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
+  auto knownOpsets = versions.find(onnx::ONNX_DOMAIN);
+  const onnx::OpSchema *schema =
+      knownOpsets != versions.end() && opset <= knownOpsets->second.second
+          ? onnx::OpSchemaRegistry::Schema(node.op_type(), opset)
+          : nullptr;
+  if (schema) {
+    auto checkCount = [&](StringRef what, int count, int min, int max) -> LogicalResult {
+      if (count >= min && count <= max)
+        return success();
+      auto diag = emitError(loc) << "has " << count << " " << what << (count == 1 ? "" : "s")
+                                 << "; '" << node.op_type() << "' takes ";
+      if (min == max)
+        diag << min;
+      else if (max == std::numeric_limits<int>::max())
+        diag << "at least " << min;
+      else
+        diag << min << " to " << max;
+      return diag;
+    };
+    if (failed(checkCount("input", node.input_size(), schema->min_input(), schema->max_input())) ||
+        failed(checkCount("output", node.output_size(), schema->min_output(),
+                          schema->max_output())))
+      return failure();
+  }
   for (int i = 0; i < node.input_size(); ++i)
     if (!node.input(i).empty() && !isa<RankedTensorType>(lookup(node.input(i)).getType()))
       return emitError(loc) << "input '" << node.input(i) << "' is not a tensor";
   NodeImporter importer(*this, node, loc, opset);
   if (failed(rule->second(importer)))
     return failure();
-  for (int i = 0; i < node.output_size(); ++i)
-    if (!node.output(i).empty() && !lookup(node.output(i)))
+  for (int i = 0; i < node.output_size(); ++i) {
+    if (node.output(i).empty())
+      continue;
+    Value value = lookup(node.output(i));
+    if (!value)
       return emitError(loc) << "output #" << i << " ('" << node.output(i)
                             << "') is not supported by nnc";
+    if (auto type = dyn_cast<RankedTensorType>(value.getType())) {
+      std::string problem = tensorSizeProblem(type);
+      if (!problem.empty())
+        return emitError(loc) << "output '" << node.output(i) << "' " << problem;
+    }
+  }
   return success();
 }
 
@@ -629,19 +675,30 @@ LogicalResult mlir::nnc::onnx_import::importIf(NodeImporter &node) {
   const auto *elseAttr = node.attr("else_branch");
   if (!thenAttr || !elseAttr || !thenAttr->has_g() || !elseAttr->has_g())
     return node.error() << "missing required attribute 'then_branch' or 'else_branch'";
-  OperationState state(node.loc, nn::IfOp::getOperationName());
-  state.addOperands(*condition);
-  Region *thenRegion = state.addRegion();
-  Region *elseRegion = state.addRegion();
+  // The branches are imported into a placeholder If without results that is
+  // already in the graph, so that an If nested in a branch is verified inside
+  // a region with a parent; the real If takes the regions once their yielded
+  // types are known.
+  auto makeIf = [&](TypeRange resultTypes) {
+    OperationState state(node.loc, nn::IfOp::getOperationName());
+    state.addOperands(*condition);
+    state.addRegion();
+    state.addRegion();
+    state.addTypes(resultTypes);
+    return node.builder.create(state);
+  };
+  Operation *placeholder = makeIf({});
+  llvm::scope_exit erasePlaceholder([&] { placeholder->erase(); });
   SmallVector<Type> thenTypes, elseTypes;
-  if (failed(node.graph.importSubgraph(thenAttr->g(), *thenRegion, thenTypes)) ||
-      failed(node.graph.importSubgraph(elseAttr->g(), *elseRegion, elseTypes)))
+  if (failed(node.graph.importSubgraph(thenAttr->g(), placeholder->getRegion(0), thenTypes)) ||
+      failed(node.graph.importSubgraph(elseAttr->g(), placeholder->getRegion(1), elseTypes)))
     return failure();
   if (thenTypes != elseTypes)
     return node.error() << "unsupported If whose branches yield different types; nnc needs "
                            "the same static shapes in both";
-  state.addTypes(thenTypes);
-  Operation *op = node.builder.create(state);
+  Operation *op = makeIf(thenTypes);
+  op->getRegion(0).takeBody(placeholder->getRegion(0));
+  op->getRegion(1).takeBody(placeholder->getRegion(1));
   if (failed(verify(op)))
     return failure();
   return node.setResults(op->getResults());

@@ -97,6 +97,33 @@ std::string mlir::nnc::onnx_import::onnxTypeName(int32_t onnxType) {
   return "data type " + std::to_string(onnxType);
 }
 
+std::string mlir::nnc::onnx_import::tensorSizeProblem(RankedTensorType type) {
+  uint64_t bytes = type.getElementType().isIntOrFloat()
+                       ? llvm::divideCeil(type.getElementType().getIntOrFloatBitWidth(), 8)
+                       : 8;
+  bool tooLarge = false;
+  for (int64_t dim : type.getShape()) {
+    if (ShapedType::isDynamic(dim))
+      continue;
+    if (dim < 0)
+      return "has a negative dim (" + std::to_string(dim) + ")";
+    if (dim > 0 && bytes > kMaxTensorBytes / static_cast<uint64_t>(dim))
+      tooLarge = true;
+    else
+      bytes *= static_cast<uint64_t>(dim);
+  }
+  // A zero dim makes the tensor empty however large the others are.
+  if (tooLarge && !llvm::is_contained(type.getShape(), 0)) {
+    std::string shape;
+    for (int64_t dim : type.getShape())
+      shape += (shape.empty() ? "" : "x") +
+               (ShapedType::isDynamic(dim) ? std::string("?") : std::to_string(dim));
+    return "would be a tensor of shape " + shape + ", more than the " +
+           std::to_string(kMaxTensorBytes >> 30) + " GiB nnc accepts";
+  }
+  return "";
+}
+
 FailureOr<ElementsAttr> mlir::nnc::onnx_import::convertTensor(MLIRContext *context,
                                                               const onnx::TensorProto &tensor,
                                                               StringRef modelDir, Location loc) {
@@ -117,18 +144,21 @@ FailureOr<ElementsAttr> mlir::nnc::onnx_import::convertTensor(MLIRContext *conte
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
     std::string location;
     int64_t offset = 0, length = -1;
+    bool numbersValid = true;
     for (const auto &entry : tensor.external_data()) {
       if (entry.key() == "location")
         location = entry.value();
       else if (entry.key() == "offset")
-        offset = std::atoll(entry.value().c_str());
+        numbersValid &= !StringRef(entry.value()).getAsInteger(10, offset);
       else if (entry.key() == "length")
-        length = std::atoll(entry.value().c_str());
+        numbersValid &= !StringRef(entry.value()).getAsInteger(10, length);
     }
     auto refuse = [&](StringRef why) {
       return emitError(loc) << "external data '" << location << "' of tensor '" << tensor.name()
                             << "' " << why;
     };
+    if (!numbersValid)
+      return refuse("has an offset or length that is not a 64-bit integer");
     if (location.empty())
       return refuse("has no location");
     if (llvm::sys::path::is_absolute(location))
@@ -147,9 +177,11 @@ FailureOr<ElementsAttr> mlir::nnc::onnx_import::convertTensor(MLIRContext *conte
     uint64_t fileSize = 0;
     if (llvm::sys::fs::file_size(realPath, fileSize))
       return refuse("cannot be read");
+    if (offset < 0 || static_cast<uint64_t>(offset) > fileSize)
+      return refuse("has an offset/length outside the file");
     if (length < 0)
-      length = static_cast<int64_t>(fileSize) - offset;
-    if (offset < 0 || length < 0 || static_cast<uint64_t>(offset + length) > fileSize)
+      length = static_cast<int64_t>(fileSize - offset);
+    if (static_cast<uint64_t>(length) > fileSize - offset)
       return refuse("has an offset/length outside the file");
     if (static_cast<size_t>(length) != expectedBytes)
       return refuse(("holds " + Twine(length) + " bytes, expected " + Twine(expectedBytes)).str());
