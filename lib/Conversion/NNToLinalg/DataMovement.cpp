@@ -128,13 +128,25 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
-/// Index `raw` (i64) into a dim of `size`, counting negative values from the end.
-Value wrapIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
+/// `raw` (i64) as an index into a dim of `size`, negative values counting from
+/// the end; values outside [-size, size) stay outside [0, size).
+Value wrapNegative(OpBuilder &b, Location loc, Value raw, int64_t size) {
   Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
   Value negative =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, indexConstant(b, loc, 0));
   return arith::SelectOp::create(
       b, loc, negative, arith::AddIOp::create(b, loc, index, indexConstant(b, loc, size)), index);
+}
+
+/// wrapNegative, for an index that addresses memory. An index outside
+/// [-size, size) is an error in ONNX; the generated code has no way to report
+/// one, so it clamps instead: a bad index computed at run time reads or writes
+/// the first or last element, never outside the tensor. (Constant indices are
+/// checked at import.)
+Value wrapIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
+  Value wrapped = wrapNegative(b, loc, raw, size);
+  Value atLeastZero = arith::MaxSIOp::create(b, loc, wrapped, indexConstant(b, loc, 0));
+  return arith::MinSIOp::create(b, loc, atLeastZero, indexConstant(b, loc, size - 1));
 }
 
 struct SliceToTensor : OpRewritePattern<nn::SliceOp> {
@@ -266,8 +278,9 @@ struct OneHotToGeneric : OpRewritePattern<nn::OneHotOp> {
     rewriter.replaceOp(
         op, gatherGeneric(rewriter, loc, type, values, op.getIndices(), indexMap,
                           [&](OpBuilder &b, Location l, ValueRange idx, ValueRange extras) {
-                            // Negative indices count from depth.
-                            Value index = wrapIndex(b, l, extras[0], depth);
+                            // Negative indices count from depth; others out of
+                            // range match no position (an all-off row).
+                            Value index = wrapNegative(b, l, extras[0], depth);
                             Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
                                                               idx[axis], index);
                             Value which = arith::SelectOp::create(b, l, hit, indexConstant(b, l, 1),
