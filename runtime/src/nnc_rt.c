@@ -234,6 +234,10 @@ struct nnc_model_s {
   nnc_pool_t* pool; /* NULL: runs are single-threaded */
 };
 
+/* The nnc release this runtime belongs to; compiled models name theirs in
+ * `producer` (lib/Target/CPU/KernelABI.cpp). */
+#define NNC_RUNTIME_VERSION "nnc 0.1"
+
 static size_t tensor_bytes(const nnc_kernel_tensor_v0_t* tensor) {
   size_t bytes = nnc_dtype_size((nnc_dtype_t)tensor->dtype);
   for (int32_t i = 0; i < tensor->rank; ++i) bytes *= (size_t)tensor->shape[i];
@@ -247,9 +251,9 @@ static nnc_status_t wrap_kernel(const nnc_kernel_model_v0_t* kernel, void* libra
   if (kernel->abi_version != NNC_KERNEL_ABI_VERSION_0)
     return make_status(
         "nnc: %s: model ABI version %u (built by %s) is not supported; this runtime "
-        "reads ABI version %u",
+        "(%s) reads ABI version %u",
         origin, kernel->abi_version, kernel->producer ? kernel->producer : "unknown",
-        NNC_KERNEL_ABI_VERSION_0);
+        NNC_RUNTIME_VERSION, NNC_KERNEL_ABI_VERSION_0);
   if (!kernel->run || (kernel->num_inputs && !kernel->inputs) ||
       (kernel->num_outputs && !kernel->outputs))
     return make_status("nnc: %s: the model descriptor is incomplete", origin);
@@ -416,7 +420,18 @@ static nnc_status_t check_view(const nnc_tensor_view_t* view, const nnc_kernel_t
   if (view->byte_size < expected_bytes)
     return make_status("nnc: %s %zu ('%s'): buffer holds %zu bytes, expected %zu", kind, index,
                        name, view->byte_size, expected_bytes);
+  /* Compiled code reads and writes whole elements at their natural alignment. */
+  size_t element_bytes = nnc_dtype_size(view->dtype);
+  if (element_bytes > 1 && (uintptr_t)view->data % element_bytes != 0)
+    return make_status("nnc: %s %zu ('%s'): data is not aligned to its %zu-byte elements", kind,
+                       index, name, element_bytes);
   return NULL;
+}
+
+/* Whether [a, a + a_bytes) and [b, b + b_bytes) share a byte. */
+static int ranges_overlap(const void* a, size_t a_bytes, const void* b, size_t b_bytes) {
+  uintptr_t a0 = (uintptr_t)a, b0 = (uintptr_t)b;
+  return a_bytes && b_bytes && a0 < b0 + b_bytes && b0 < a0 + a_bytes;
 }
 
 /* Runs every iteration on the calling thread; the thread pool of the next
@@ -449,6 +464,22 @@ nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* in
     nnc_status_t status =
         check_view(&outputs[i], &k->outputs[i], model->output_bytes[i], "output", i);
     if (status) return status;
+  }
+  /* Compiled code writes each output while it may still read the inputs and
+   * the other outputs. */
+  for (size_t i = 0; i < output_count; ++i) {
+    for (size_t j = 0; j < input_count; ++j)
+      if (ranges_overlap(outputs[i].data, model->output_bytes[i], inputs[j].data,
+                         model->input_bytes[j]))
+        return make_status("nnc: output %zu ('%s') overlaps input %zu ('%s')", i,
+                           k->outputs[i].name ? k->outputs[i].name : "", j,
+                           k->inputs[j].name ? k->inputs[j].name : "");
+    for (size_t j = 0; j < i; ++j)
+      if (ranges_overlap(outputs[i].data, model->output_bytes[i], outputs[j].data,
+                         model->output_bytes[j]))
+        return make_status("nnc: output %zu ('%s') overlaps output %zu ('%s')", i,
+                           k->outputs[i].name ? k->outputs[i].name : "", j,
+                           k->outputs[j].name ? k->outputs[j].name : "");
   }
   void* stack_ptrs[NNC_MAX_STACK_ARGS];
   void** ptrs = stack_ptrs;

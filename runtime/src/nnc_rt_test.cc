@@ -94,10 +94,18 @@ TEST_F(RuntimeTest, RejectsEveryMismatchBeforeWriting) {
   wrong = in;
   wrong.data = nullptr;
   EXPECT_EQ(RunError(wrong, out), "nnc: input 0 ('input'): data is NULL");
+  std::vector<float> unaligned_storage(65);
+  wrong = in;
+  wrong.data = reinterpret_cast<char*>(unaligned_storage.data()) + 2;
+  EXPECT_EQ(RunError(wrong, out),
+            "nnc: input 0 ('input'): data is not aligned to its 4-byte elements");
   nnc_tensor_view_t bad_out = out;
   bad_out.shape = in_shape_;
   bad_out.rank = 4;
   EXPECT_EQ(RunError(in, bad_out), "nnc: output 0 ('logits'): rank 4, expected 2");
+
+  nnc_tensor_view_t in_place = Output(image_.data());
+  EXPECT_EQ(RunError(in, in_place), "nnc: output 0 ('logits') overlaps input 0 ('input')");
 
   EXPECT_EQ(TakeMessage(nnc_model_run(model_, &in, 2, &out, 1)),
             "nnc: got 2 inputs, the model takes 1");
@@ -121,18 +129,42 @@ TEST_F(RuntimeTest, AllocatedOutputsMatchCallerBuffers) {
   nnc_buffer_free(buffer);
 }
 
+// Eight threads run the one loaded model at once, each on its own input and
+// output buffers, 50 times; every result must equal, bit for bit, a run of
+// the same input on one thread. The second round shares the model's worker
+// threads between the overlapping runs. (runtime-c-api-tsan runs this under
+// ThreadSanitizer.)
 TEST_F(RuntimeTest, ConcurrentRunsAreBitIdentical) {
-  nnc_tensor_view_t in = Input(), out = Output(logits_.data());
-  ASSERT_EQ(nnc_model_run(model_, &in, 1, &out, 1), nullptr);
-  std::vector<std::vector<float>> results(8, std::vector<float>(10));
-  std::vector<std::thread> threads;
-  for (auto& result : results)
-    threads.emplace_back([&, data = result.data()] {
-      nnc_tensor_view_t my_out = Output(data);
-      for (int i = 0; i < 50; ++i) nnc_status_free(nnc_model_run(model_, &in, 1, &my_out, 1));
-    });
-  for (auto& t : threads) t.join();
-  for (const auto& result : results) EXPECT_EQ(std::memcmp(result.data(), logits_.data(), 40), 0);
+  constexpr int kThreads = 8;
+  std::vector<std::vector<float>> images(kThreads), expected(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    images[t].resize(64);
+    for (int i = 0; i < 64; ++i) images[t][i] = static_cast<float>((i * 7 + t * 13) % 17) / 16.0f;
+    expected[t].resize(10);
+    nnc_tensor_view_t in = {images[t].data(), NNC_DTYPE_FLOAT32, 4, in_shape_, 256};
+    nnc_tensor_view_t out = Output(expected[t].data());
+    ASSERT_EQ(nnc_model_run(model_, &in, 1, &out, 1), nullptr);
+  }
+  for (int model_threads : {1, 2}) {
+    ASSERT_EQ(nnc_model_set_num_threads(model_, model_threads), nullptr);
+    std::vector<std::vector<float>> results(kThreads, std::vector<float>(10));
+    std::vector<int> failures(kThreads, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        std::vector<float> image = images[t];  // this thread's own input buffer
+        nnc_tensor_view_t in = {image.data(), NNC_DTYPE_FLOAT32, 4, in_shape_, 256};
+        nnc_tensor_view_t out = Output(results[t].data());
+        for (int i = 0; i < 50; ++i) {
+          nnc_status_t status = nnc_model_run(model_, &in, 1, &out, 1);
+          if (status || std::memcmp(results[t].data(), expected[t].data(), 40) != 0) ++failures[t];
+          nnc_status_free(status);
+        }
+      });
+    for (auto& t : threads) t.join();
+    for (int t = 0; t < kThreads; ++t)
+      EXPECT_EQ(failures[t], 0) << "thread " << t << " with " << model_threads << " model threads";
+  }
 }
 
 TEST(RuntimeLoadTest, ReportsMissingAndForeignFiles) {
@@ -167,7 +199,7 @@ TEST(RuntimeLoadTest, RefusesOtherABIVersions) {
   nnc_model_t* model = nullptr;
   std::string message = TakeMessage(nnc_model_load_static(&FutureModel, &model));
   EXPECT_NE(message.find("model ABI version 99 (built by nnc 9.9) is not supported; this runtime "
-                         "reads ABI version 0"),
+                         "(nnc 0.1) reads ABI version 0"),
             std::string::npos)
       << message;
   EXPECT_EQ(model, nullptr);

@@ -129,8 +129,11 @@ NNC_API nnc_status_t nnc_model_output_info(const nnc_model_t* model, size_t inde
                                            nnc_tensor_info_t* out_info);
 
 /* Runs the model with caller-owned buffers. Inputs and outputs are matched by
- * position; every view must match the model's info exactly, and output buffers
- * must not overlap inputs or each other. Nothing is written on error. */
+ * position; every view must match the model's info exactly (dtype, rank,
+ * shape, byte_size at least the info's), data must be non-NULL and aligned to
+ * the element size, and output buffers must not overlap inputs or each other.
+ * Each violation is an error status naming the tensor; nothing is written on
+ * error. */
 NNC_API nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* inputs,
                                    size_t input_count, const nnc_tensor_view_t* outputs,
                                    size_t output_count);
