@@ -7,7 +7,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 apt_packages=(
-  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22 libclang-rt-22-dev
   liblld-22-dev libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   googletest libgtest-dev ninja-build ccache cmake
   python3-torch python3-torchvision python3-sklearn python3-onnx python3-venv

@@ -111,7 +111,8 @@ HostTensor readTensor(const std::string &path) {
     if (proto.raw_data().size() != t.bytes.size())
       throw Failure{"'" + path + "' has " + std::to_string(proto.raw_data().size()) +
                     " bytes of raw data, expected " + std::to_string(t.bytes.size())};
-    std::memcpy(t.bytes.data(), proto.raw_data().data(), t.bytes.size());
+    if (!t.bytes.empty()) // an empty vector's data() may be null
+      std::memcpy(t.bytes.data(), proto.raw_data().data(), t.bytes.size());
   } else if (t.dtype == NNC_DTYPE_FLOAT32) {
     copyTyped(proto.float_data());
   } else if (t.dtype == NNC_DTYPE_FLOAT64) {

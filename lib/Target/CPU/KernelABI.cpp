@@ -42,6 +42,7 @@ int32_t abiDType(Type element) {
 }
 
 constexpr unsigned kAbiVersion = 0;
+/// The nnc release, as the runtime names its own (NNC_RUNTIME_VERSION).
 constexpr const char *kProducer = "nnc 0.1";
 } // namespace
 
