@@ -467,20 +467,19 @@ nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* in
   }
   /* Compiled code writes each output while it may still read the inputs and
    * the other outputs. */
-  for (size_t i = 0; i < output_count; ++i) {
-    for (size_t j = 0; j < input_count; ++j)
-      if (ranges_overlap(outputs[i].data, model->output_bytes[i], inputs[j].data,
-                         model->input_bytes[j]))
-        return make_status("nnc: output %zu ('%s') overlaps input %zu ('%s')", i,
-                           k->outputs[i].name ? k->outputs[i].name : "", j,
-                           k->inputs[j].name ? k->inputs[j].name : "");
-    for (size_t j = 0; j < i; ++j)
-      if (ranges_overlap(outputs[i].data, model->output_bytes[i], outputs[j].data,
-                         model->output_bytes[j]))
-        return make_status("nnc: output %zu ('%s') overlaps output %zu ('%s')", i,
-                           k->outputs[i].name ? k->outputs[i].name : "", j,
-                           k->outputs[j].name ? k->outputs[j].name : "");
-  }
+  for (size_t i = 0; i < output_count; ++i)
+    for (size_t j = 0; j < input_count + i; ++j) {
+      /* The inputs, then the outputs before this one. */
+      int is_input = j < input_count;
+      size_t other = is_input ? j : j - input_count;
+      const nnc_tensor_view_t* view = is_input ? &inputs[other] : &outputs[other];
+      const nnc_kernel_tensor_v0_t* t = is_input ? &k->inputs[other] : &k->outputs[other];
+      size_t bytes = is_input ? model->input_bytes[other] : model->output_bytes[other];
+      if (ranges_overlap(outputs[i].data, model->output_bytes[i], view->data, bytes))
+        return make_status("nnc: output %zu ('%s') overlaps %s %zu ('%s')", i,
+                           k->outputs[i].name ? k->outputs[i].name : "",
+                           is_input ? "input" : "output", other, t->name ? t->name : "");
+    }
   void* stack_ptrs[NNC_MAX_STACK_ARGS];
   void** ptrs = stack_ptrs;
   if (input_count + output_count > NNC_MAX_STACK_ARGS) {
