@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/APSInt.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
@@ -278,7 +279,12 @@ Value NodeImporter::splatConstant(RankedTensorType type, double value) {
   } else if (element.isInteger(1)) {
     scalar = builder.getBoolAttr(value != 0);
   } else {
-    scalar = IntegerAttr::get(element, static_cast<int64_t>(value));
+    // Saturating (NaN becomes 0): a float attribute such as Clip's bound can
+    // lie outside the integer type, where a C++ cast is undefined.
+    llvm::APSInt integer(element.getIntOrFloatBitWidth(), element.isUnsignedInteger());
+    bool exact = false;
+    (void)llvm::APFloat(value).convertToInteger(integer, llvm::APFloat::rmTowardZero, &exact);
+    scalar = IntegerAttr::get(element, integer);
   }
   return constant(DenseElementsAttr::get(type, scalar));
 }
