@@ -88,7 +88,7 @@ Value addChannelBias(OpBuilder &b, Location loc, Value value, Value bias) {
 /// [F, C*K] times the image's patches [C*K, O] (im2col). A CPU vectorizes
 /// along the contiguous rows of the result, so when there are at least twice
 /// as many filters as output positions (the late layers of a CNN; measured on
-/// ResNet-18, 512 x 49 runs 25% faster transposed, 256 x 196 10% slower) the
+/// ResNet-18, 512 x 49 runs 10-25% faster transposed, 256 x 196 10% slower) the
 /// GEMM runs transposed instead, patches [O, C*K] times weight^T into
 /// [O, F], and the result is transposed back; the weight is then the operand
 /// a backend repacks once.
