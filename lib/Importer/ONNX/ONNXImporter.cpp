@@ -489,13 +489,14 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node, size_t inde
   // rules rely on those bounds. Only opsets the linked libonnx defines in full
   // are checked: for newer ones it would return an older definition (which,
   // for example, lacks Reduce*-18's axes input).
-  const auto &versions = onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
-  auto knownOpsets = versions.find(onnx::ONNX_DOMAIN);
-  const onnx::OpSchema *schema =
-      knownOpsets != versions.end() && opset <= knownOpsets->second.second
-          ? onnx::OpSchemaRegistry::Schema(node.op_type(), opset)
-          : nullptr;
-  if (schema) {
+  static const int newestKnownOpset = [] {
+    const auto &versions = onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
+    auto range = versions.find(onnx::ONNX_DOMAIN);
+    return range == versions.end() ? 0 : range->second.second;
+  }();
+  if (const onnx::OpSchema *schema = opset <= newestKnownOpset
+                                         ? onnx::OpSchemaRegistry::Schema(node.op_type(), opset)
+                                         : nullptr) {
     auto checkCount = [&](StringRef what, int count, int min, int max) -> LogicalResult {
       if (count >= min && count <= max)
         return success();

@@ -98,9 +98,7 @@ std::string mlir::nnc::onnx_import::onnxTypeName(int32_t onnxType) {
 }
 
 std::string mlir::nnc::onnx_import::tensorSizeProblem(RankedTensorType type) {
-  uint64_t bytes = type.getElementType().isIntOrFloat()
-                       ? llvm::divideCeil(type.getElementType().getIntOrFloatBitWidth(), 8)
-                       : 8;
+  uint64_t bytes = type.getElementType().isIntOrFloat() ? storageBytes(type.getElementType()) : 8;
   bool tooLarge = false;
   for (int64_t dim : type.getShape()) {
     if (ShapedType::isDynamic(dim))
@@ -131,13 +129,12 @@ FailureOr<ElementsAttr> mlir::nnc::onnx_import::convertTensor(MLIRContext *conte
   if (!element)
     return emitError(loc) << "unsupported ONNX dtype " << onnxTypeName(tensor.data_type())
                           << " in tensor '" << tensor.name() << "'";
-  int64_t count = 1;
-  for (int64_t dim : tensor.dims()) {
-    if (dim < 0 || (dim > 0 && count > (int64_t(1) << 40) / dim))
-      return emitError(loc) << "tensor '" << tensor.name() << "' has an invalid shape";
-    count *= dim;
-  }
+  if (llvm::any_of(tensor.dims(), [](int64_t dim) { return dim < 0; }))
+    return emitError(loc) << "tensor '" << tensor.name() << "' has an invalid shape";
   auto type = RankedTensorType::get(llvm::to_vector(tensor.dims()), element);
+  if (std::string problem = tensorSizeProblem(type); !problem.empty())
+    return emitError(loc) << "tensor '" << tensor.name() << "' " << problem;
+  int64_t count = type.getNumElements();
   size_t width = storageBytes(element);
   size_t expectedBytes = count * width;
 

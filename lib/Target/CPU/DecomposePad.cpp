@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -25,20 +26,23 @@ struct PadAsBorderFills : OpRewritePattern<tensor::PadOp> {
         ShapedType::isDynamicShape(op.getStaticHigh()))
       return rewriter.notifyMatchFailure(op, "needs static shapes, pads and a constant value");
     Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
     int64_t rank = type.getRank();
     ArrayRef<int64_t> low = op.getStaticLow(), high = op.getStaticHigh(), shape = type.getShape();
     SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
     Value result = tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
     // Fills the slab [begin, begin + size) of dim `dim` (whole along the others).
     auto fillSlab = [&](int64_t dim, int64_t begin, int64_t size) {
-      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes;
-      for (int64_t extent : shape)
-        sizes.push_back(rewriter.getIndexAttr(extent));
-      offsets[dim] = rewriter.getIndexAttr(begin);
-      sizes[dim] = rewriter.getIndexAttr(size);
-      Value slab = tensor::ExtractSliceOp::create(rewriter, loc, result, offsets, sizes, strides);
+      SmallVector<int64_t> offsets(rank, 0), sizes(shape);
+      offsets[dim] = begin;
+      sizes[dim] = size;
+      SmallVector<OpFoldResult> offsetValues = getAsIndexOpFoldResult(context, offsets),
+                                sizeValues = getAsIndexOpFoldResult(context, sizes);
+      Value slab = tensor::ExtractSliceOp::create(rewriter, loc, result, offsetValues, sizeValues,
+                                                  strides);
       Value filled = linalg::FillOp::create(rewriter, loc, value, slab).getResult(0);
-      result = tensor::InsertSliceOp::create(rewriter, loc, filled, result, offsets, sizes, strides);
+      result = tensor::InsertSliceOp::create(rewriter, loc, filled, result, offsetValues,
+                                             sizeValues, strides);
     };
     for (int64_t dim = 0; dim < rank; ++dim) {
       if (low[dim] > 0)
@@ -46,13 +50,9 @@ struct PadAsBorderFills : OpRewritePattern<tensor::PadOp> {
       if (high[dim] > 0)
         fillSlab(dim, shape[dim] - high[dim], high[dim]);
     }
-    SmallVector<OpFoldResult> offsets, sizes;
-    for (auto [before, extent] : llvm::zip_equal(low, op.getSourceType().getShape())) {
-      offsets.push_back(rewriter.getIndexAttr(before));
-      sizes.push_back(rewriter.getIndexAttr(extent));
-    }
-    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(op, op.getSource(), result, offsets, sizes,
-                                                       strides);
+    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
+        op, op.getSource(), result, getAsIndexOpFoldResult(context, low),
+        getAsIndexOpFoldResult(context, op.getSourceType().getShape()), strides);
     return success();
   }
 };

@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
 #include <cstring>
@@ -147,12 +148,12 @@ FailureOr<linalg::GenericOp> cpu::packContractionRhs(RewriterBase &rewriter, lin
     SmallVector<utils::IteratorType> parallel(rank, utils::IteratorType::parallel);
     // Packs `source` into slivers [first, first + count) of `packed`.
     auto packSlivers = [&](Value source, Value packed, int64_t first, int64_t count) -> Value {
-      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
-          strides(rank, rewriter.getIndexAttr(1)), sizes;
-      for (int64_t size : packedRhsShape)
-        sizes.push_back(rewriter.getIndexAttr(size));
-      offsets[rank - 3] = rewriter.getIndexAttr(first);
-      sizes[rank - 3] = rewriter.getIndexAttr(count);
+      SmallVector<int64_t> offsetValues(rank, 0), sizeValues(packedRhsShape);
+      offsetValues[rank - 3] = first;
+      sizeValues[rank - 3] = count;
+      SmallVector<OpFoldResult> offsets = getAsIndexOpFoldResult(context, offsetValues),
+                                sizes = getAsIndexOpFoldResult(context, sizeValues),
+                                strides(rank, rewriter.getIndexAttr(1));
       Value slice =
           tensor::ExtractSliceOp::create(rewriter, loc, packed, offsets, sizes, strides);
       Value copy = linalg::GenericOp::create(
@@ -172,13 +173,13 @@ FailureOr<linalg::GenericOp> cpu::packContractionRhs(RewriterBase &rewriter, lin
     if (wholeSlivers < slivers) {
       // The last columns, zero-padded to one sliver.
       int64_t rhsRank = rhsType.getRank();
-      SmallVector<OpFoldResult> offsets(rhsRank, rewriter.getIndexAttr(0)),
-          strides(rhsRank, rewriter.getIndexAttr(1)), sizes;
-      for (int64_t size : rhsType.getShape())
-        sizes.push_back(rewriter.getIndexAttr(size));
-      offsets[rhsN] = rewriter.getIndexAttr(wholeSlivers * nr);
-      sizes[rhsN] = rewriter.getIndexAttr(n - wholeSlivers * nr);
-      Value tail = tensor::ExtractSliceOp::create(rewriter, loc, rhs, offsets, sizes, strides);
+      SmallVector<int64_t> offsets(rhsRank, 0), sizes(rhsType.getShape());
+      offsets[rhsN] = wholeSlivers * nr;
+      sizes[rhsN] = n - wholeSlivers * nr;
+      Value tail = tensor::ExtractSliceOp::create(
+          rewriter, loc, rhs, getAsIndexOpFoldResult(context, offsets),
+          getAsIndexOpFoldResult(context, sizes),
+          SmallVector<OpFoldResult>(rhsRank, rewriter.getIndexAttr(1)));
       SmallVector<int64_t> tailShape(rhsType.getShape());
       tailShape[rhsN] = nr;
       Value paddedTail = tensor::createPadHighOp(RankedTensorType::get(tailShape, f32), tail,

@@ -16,6 +16,12 @@ using namespace mlir;
 using namespace mlir::nnc;
 
 namespace {
+/// Whether a tile size splits a loop of `range` iterations (0, or a size that
+/// covers the whole static range, does not).
+bool splitsLoop(int64_t size, int64_t range) {
+  return size != 0 && !(ShapedType::isStatic(range) && size >= range);
+}
+
 /// Tiles `op` by `sizes` in loop order `order`; a size that covers its loop's
 /// whole range is 0 (not tiled). Returns the tile.
 FailureOr<Operation *> tileOnce(RewriterBase &rewriter, TilingInterface op,
@@ -26,9 +32,9 @@ FailureOr<Operation *> tileOnce(RewriterBase &rewriter, TilingInterface op,
   SmallVector<OpFoldResult> tileSizes;
   bool tiled = false;
   for (auto [size, range] : llvm::zip_equal(sizes, ranges)) {
-    bool whole = ShapedType::isStatic(range) && size >= range;
-    tiled |= size != 0 && !whole;
-    tileSizes.push_back(rewriter.getIndexAttr(whole ? 0 : size));
+    bool splits = splitsLoop(size, range);
+    tiled |= splits;
+    tileSizes.push_back(rewriter.getIndexAttr(splits ? size : 0));
   }
   if (!tiled)
     return op.getOperation();
@@ -90,15 +96,15 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
       // A result that starts as a constant and whose k loop is not split:
       // each register tile then runs over all of k at once and can start
       // its accumulators at the constant, so the result is never filled.
-      std::optional<APFloat> initValue;
+      FloatAttr initValue;
       if (std::optional<cpu::ContractionShape> shape = cpu::matchVectorizableContraction(op)) {
         int64_t k = op.getStaticLoopRanges()[shape->k];
         auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
         FloatAttr value;
         if (fill && matchPattern(fill.getInputs()[0], m_Constant(&value)) &&
-            (strategy->cacheTiles[shape->k] == 0 || strategy->cacheTiles[shape->k] >= k) &&
-            (strategy->registerTiles[shape->k] == 0 || strategy->registerTiles[shape->k] >= k)) {
-          initValue = value.getValue();
+            !splitsLoop(strategy->cacheTiles[shape->k], k) &&
+            !splitsLoop(strategy->registerTiles[shape->k], k)) {
+          initValue = value;
           rewriter.modifyOpInPlace(op, [&] { op.getDpsInitsMutable()[0].set(fill.getOutputs()[0]); });
           if (fill->use_empty())
             rewriter.eraseOp(fill);
@@ -129,8 +135,7 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
           rewriter.getNamedAttr("vector_lanes",
                                 rewriter.getI64IntegerAttr(strategy->vectorLanes))};
       if (initValue)
-        kernel.push_back(rewriter.getNamedAttr(
-            "init_value", rewriter.getFloatAttr(rewriter.getF32Type(), *initValue)));
+        kernel.push_back(rewriter.getNamedAttr("init_value", initValue));
       (*tile)->setAttr(cpu::kKernelAttrName, rewriter.getDictionaryAttr(kernel));
     }
   }
