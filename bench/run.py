@@ -262,6 +262,12 @@ def write_report(args, rows, geo, peak, bits, gemm_ms, gemm_gflops):
     for threads, value in geo.items():
         lines.append(f"Geometric mean nnc/ORT at T={threads}: {value:.2f}.")
     lines.append("")
+    # The GPU section comes from bench/cuda_bench.py, run where a GPU is.
+    if os.path.exists(args.output):
+        previous = open(args.output).read()
+        if "## NVIDIA GPU" in previous:
+            lines.append(previous[previous.index("## NVIDIA GPU"):].rstrip("\n"))
+            lines.append("")
     with open(args.output, "w") as output:
         output.write("\n".join(lines))
     print(f"wrote {args.output}")

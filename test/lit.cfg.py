@@ -18,3 +18,13 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.nnc_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(["nnc-opt", "nnc-compile"], [config.nnc_tools_dir])
+
+# CUDA's assembler, when a toolkit is installed: PTX tests also assemble what they emit.
+import shutil
+ptxas = shutil.which("ptxas") or next(
+    (p for p in (os.path.join(os.environ.get("CUDA_HOME", ""), "bin", "ptxas"),
+                 "/usr/local/cuda/bin/ptxas") if os.path.isfile(p) and os.access(p, os.X_OK)),
+    None)
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))

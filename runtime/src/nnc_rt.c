@@ -1,5 +1,6 @@
 /* nnc_rt.c - loading and running nnc-compiled models. */
 #include "nnc_rt/nnc_rt.h"
+#include "nnc_rt_internal.h"
 
 #include <dlfcn.h>
 #include <elf.h>
@@ -19,7 +20,7 @@ struct nnc_status_s {
  * static one rather than losing the error. */
 static struct nnc_status_s out_of_memory_status = {"nnc: out of memory"};
 
-static nnc_status_t make_status(const char* format, ...) {
+nnc_status_t nnc_rt_status(const char* format, ...) {
   nnc_status_t status = (nnc_status_t)malloc(sizeof(struct nnc_status_s));
   if (!status) return &out_of_memory_status;
   va_list args;
@@ -190,11 +191,11 @@ static void pool_destroy(nnc_pool_t* pool) {
 
 static nnc_status_t pool_create(int num_workers, nnc_pool_t** out_pool) {
   nnc_pool_t* pool = (nnc_pool_t*)calloc(1, sizeof(nnc_pool_t));
-  if (!pool) return make_status("nnc: out of memory");
+  if (!pool) return nnc_rt_status("nnc: out of memory");
   pool->workers = (pthread_t*)calloc((size_t)num_workers, sizeof(pthread_t));
   if (!pool->workers) {
     free(pool);
-    return make_status("nnc: out of memory");
+    return nnc_rt_status("nnc: out of memory");
   }
   pthread_mutex_init(&pool->mutex, NULL);
   pthread_mutex_init(&pool->busy, NULL);
@@ -208,7 +209,7 @@ static nnc_status_t pool_create(int num_workers, nnc_pool_t** out_pool) {
     if (error) {
       pool->num_workers = i;
       pool_destroy(pool);
-      return make_status("nnc: cannot start worker thread %d of %d: %s", i + 1, num_workers,
+      return nnc_rt_status("nnc: cannot start worker thread %d of %d: %s", i + 1, num_workers,
                          strerror(error));
     }
     pool->num_workers = i + 1;
@@ -232,6 +233,7 @@ struct nnc_model_s {
    * Behind a pointer so that runs, which see a const model, may swap it. */
   _Atomic(void*)* spare_workspace;
   nnc_pool_t* pool; /* NULL: runs are single-threaded */
+  nnc_cuda_model_t* cuda; /* the GPU side of a CUDA model, NULL for CPU models */
 };
 
 /* The nnc release this runtime belongs to; compiled models name theirs in
@@ -244,21 +246,27 @@ static size_t tensor_bytes(const nnc_kernel_tensor_v0_t* tensor) {
   return bytes;
 }
 
+void nnc_model_release(nnc_model_t* model);
+
 /* Validates the descriptor a model exports and wraps it. */
 static nnc_status_t wrap_kernel(const nnc_kernel_model_v0_t* kernel, void* library,
                                 const char* origin, nnc_model_t** out_model) {
-  if (!kernel) return make_status("nnc: %s: the model descriptor is NULL", origin);
+  if (!kernel) return nnc_rt_status("nnc: %s: the model descriptor is NULL", origin);
   if (kernel->abi_version != NNC_KERNEL_ABI_VERSION_0)
-    return make_status(
+    return nnc_rt_status(
         "nnc: %s: model ABI version %u (built by %s) is not supported; this runtime "
         "(%s) reads ABI version %u",
         origin, kernel->abi_version, kernel->producer ? kernel->producer : "unknown",
         NNC_RUNTIME_VERSION, NNC_KERNEL_ABI_VERSION_0);
   if (!kernel->run || (kernel->num_inputs && !kernel->inputs) ||
       (kernel->num_outputs && !kernel->outputs))
-    return make_status("nnc: %s: the model descriptor is incomplete", origin);
+    return nnc_rt_status("nnc: %s: the model descriptor is incomplete", origin);
+  if (kernel->device != NNC_KERNEL_DEVICE_CPU && kernel->device != NNC_KERNEL_DEVICE_CUDA)
+    return nnc_rt_status("nnc: %s: the model runs on device %u, which this runtime (%s) does not "
+                         "know",
+                         origin, kernel->device, NNC_RUNTIME_VERSION);
   nnc_model_t* model = (nnc_model_t*)calloc(1, sizeof(nnc_model_t));
-  if (!model) return make_status("nnc: out of memory");
+  if (!model) return nnc_rt_status("nnc: out of memory");
   model->library = library;
   model->kernel = kernel;
   model->spare_workspace = (_Atomic(void*)*)malloc(sizeof(*model->spare_workspace));
@@ -269,13 +277,22 @@ static nnc_status_t wrap_kernel(const nnc_kernel_model_v0_t* kernel, void* libra
     free(model->input_bytes);
     free(model->output_bytes);
     free(model);
-    return make_status("nnc: out of memory");
+    return nnc_rt_status("nnc: out of memory");
   }
   atomic_init(model->spare_workspace, NULL);
   for (uint32_t i = 0; i < kernel->num_inputs; ++i)
     model->input_bytes[i] = tensor_bytes(&kernel->inputs[i]);
   for (uint32_t i = 0; i < kernel->num_outputs; ++i)
     model->output_bytes[i] = tensor_bytes(&kernel->outputs[i]);
+  if (kernel->device == NNC_KERNEL_DEVICE_CUDA) {
+    nnc_status_t status = nnc_rt_cuda_model_create(kernel, model->input_bytes, model->output_bytes,
+                                                   origin, &model->cuda);
+    if (status) {
+      model->library = NULL; /* the caller closes it */
+      nnc_model_release(model);
+      return status;
+    }
+  }
   *out_model = model;
   return NULL;
 }
@@ -284,24 +301,24 @@ static nnc_status_t wrap_kernel(const nnc_kernel_model_v0_t* kernel, void* libra
  * of SIGBUS on first touch; check that every loadable segment is in the file. */
 static nnc_status_t check_elf(const char* path) {
   FILE* file = fopen(path, "rb");
-  if (!file) return make_status("nnc: cannot load model '%s': cannot open the file", path);
+  if (!file) return nnc_rt_status("nnc: cannot load model '%s': cannot open the file", path);
   Elf64_Ehdr header;
   nnc_status_t status = NULL;
   long size = -1;
   if (fseek(file, 0, SEEK_END) == 0) size = ftell(file);
   if (size < 0 || fseek(file, 0, SEEK_SET) != 0 || fread(&header, sizeof header, 1, file) != 1 ||
       memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 || header.e_ident[EI_CLASS] != ELFCLASS64) {
-    status = make_status("nnc: cannot load model '%s': not a 64-bit ELF shared library", path);
+    status = nnc_rt_status("nnc: cannot load model '%s': not a 64-bit ELF shared library", path);
   } else if (header.e_phentsize != sizeof(Elf64_Phdr) ||
              header.e_phoff + (uint64_t)header.e_phnum * sizeof(Elf64_Phdr) > (uint64_t)size) {
-    status = make_status("nnc: cannot load model '%s': the file is truncated", path);
+    status = nnc_rt_status("nnc: cannot load model '%s': the file is truncated", path);
   } else {
     for (uint16_t i = 0; i < header.e_phnum && !status; ++i) {
       Elf64_Phdr segment;
       if (fseek(file, (long)(header.e_phoff + i * sizeof segment), SEEK_SET) != 0 ||
           fread(&segment, sizeof segment, 1, file) != 1 ||
           (segment.p_type == PT_LOAD && segment.p_offset + segment.p_filesz > (uint64_t)size))
-        status = make_status(
+        status = nnc_rt_status(
             "nnc: cannot load model '%s': the file is truncated (%ld bytes, segment %u needs %llu)",
             path, size, i, (unsigned long long)(segment.p_offset + segment.p_filesz));
     }
@@ -312,17 +329,17 @@ static nnc_status_t check_elf(const char* path) {
 
 nnc_status_t nnc_model_load_file(const char* path, nnc_model_t** out_model) {
   if (!path || !out_model)
-    return make_status("nnc_model_load_file: path and out_model must not be NULL");
+    return nnc_rt_status("nnc_model_load_file: path and out_model must not be NULL");
   *out_model = NULL;
   nnc_status_t elf_status = check_elf(path);
   if (elf_status) return elf_status;
   void* library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  if (!library) return make_status("nnc: cannot load model '%s': %s", path, dlerror());
+  if (!library) return nnc_rt_status("nnc: cannot load model '%s': %s", path, dlerror());
   nnc_kernel_model_fn_v0_t model_fn =
       (nnc_kernel_model_fn_v0_t)dlsym(library, NNC_KERNEL_MODEL_SYMBOL_V0);
   if (!model_fn) {
     dlclose(library);
-    return make_status("nnc: '%s' is not an nnc model (no symbol %s)", path,
+    return nnc_rt_status("nnc: '%s' is not an nnc model (no symbol %s)", path,
                        NNC_KERNEL_MODEL_SYMBOL_V0);
   }
   nnc_status_t status = wrap_kernel(model_fn(), library, path, out_model);
@@ -332,13 +349,14 @@ nnc_status_t nnc_model_load_file(const char* path, nnc_model_t** out_model) {
 
 nnc_status_t nnc_model_load_static(nnc_kernel_model_fn_v0_t model_fn, nnc_model_t** out_model) {
   if (!model_fn || !out_model)
-    return make_status("nnc_model_load_static: model_fn and out_model must not be NULL");
+    return nnc_rt_status("nnc_model_load_static: model_fn and out_model must not be NULL");
   *out_model = NULL;
   return wrap_kernel(model_fn(), NULL, "static model", out_model);
 }
 
 void nnc_model_release(nnc_model_t* model) {
   if (!model) return;
+  nnc_rt_cuda_model_destroy(model->cuda);
   pool_destroy(model->pool);
   if (model->library) dlclose(model->library);
   free(atomic_load(model->spare_workspace));
@@ -349,9 +367,9 @@ void nnc_model_release(nnc_model_t* model) {
 }
 
 nnc_status_t nnc_model_set_num_threads(nnc_model_t* model, int num_threads) {
-  if (!model) return make_status("nnc_model_set_num_threads: model must not be NULL");
+  if (!model) return nnc_rt_status("nnc_model_set_num_threads: model must not be NULL");
   if (num_threads < 1 || num_threads > 256)
-    return make_status("nnc_model_set_num_threads: %d threads; expected 1 to 256", num_threads);
+    return nnc_rt_status("nnc_model_set_num_threads: %d threads; expected 1 to 256", num_threads);
   nnc_pool_t* pool = NULL;
   if (num_threads > 1) {
     nnc_status_t status = pool_create(num_threads - 1, &pool);
@@ -373,9 +391,9 @@ size_t nnc_model_output_count(const nnc_model_t* model) {
 static nnc_status_t tensor_info(const nnc_kernel_tensor_v0_t* tensors, const size_t* bytes,
                                 size_t count, size_t index, const char* kind,
                                 nnc_tensor_info_t* out_info) {
-  if (!out_info) return make_status("nnc: out_info must not be NULL");
+  if (!out_info) return nnc_rt_status("nnc: out_info must not be NULL");
   if (index >= count)
-    return make_status("nnc: %s index %zu out of range (the model has %zu)", kind, index, count);
+    return nnc_rt_status("nnc: %s index %zu out of range (the model has %zu)", kind, index, count);
   const nnc_kernel_tensor_v0_t* t = &tensors[index];
   out_info->name = t->name;
   out_info->dtype = (nnc_dtype_t)t->dtype;
@@ -387,14 +405,14 @@ static nnc_status_t tensor_info(const nnc_kernel_tensor_v0_t* tensors, const siz
 
 nnc_status_t nnc_model_input_info(const nnc_model_t* model, size_t index,
                                   nnc_tensor_info_t* out_info) {
-  if (!model) return make_status("nnc_model_input_info: model must not be NULL");
+  if (!model) return nnc_rt_status("nnc_model_input_info: model must not be NULL");
   return tensor_info(model->kernel->inputs, model->input_bytes, model->kernel->num_inputs, index,
                      "input", out_info);
 }
 
 nnc_status_t nnc_model_output_info(const nnc_model_t* model, size_t index,
                                    nnc_tensor_info_t* out_info) {
-  if (!model) return make_status("nnc_model_output_info: model must not be NULL");
+  if (!model) return nnc_rt_status("nnc_model_output_info: model must not be NULL");
   return tensor_info(model->kernel->outputs, model->output_bytes, model->kernel->num_outputs, index,
                      "output", out_info);
 }
@@ -404,26 +422,26 @@ static nnc_status_t check_view(const nnc_tensor_view_t* view, const nnc_kernel_t
                                size_t expected_bytes, const char* kind, size_t index) {
   const char* name = t->name ? t->name : "";
   if (!view->data && expected_bytes)
-    return make_status("nnc: %s %zu ('%s'): data is NULL", kind, index, name);
+    return nnc_rt_status("nnc: %s %zu ('%s'): data is NULL", kind, index, name);
   if ((int32_t)view->dtype != t->dtype)
-    return make_status("nnc: %s %zu ('%s'): dtype %s, expected %s", kind, index, name,
+    return nnc_rt_status("nnc: %s %zu ('%s'): dtype %s, expected %s", kind, index, name,
                        nnc_dtype_name(view->dtype), nnc_dtype_name((nnc_dtype_t)t->dtype));
   if (view->rank != t->rank)
-    return make_status("nnc: %s %zu ('%s'): rank %d, expected %d", kind, index, name, view->rank,
+    return nnc_rt_status("nnc: %s %zu ('%s'): rank %d, expected %d", kind, index, name, view->rank,
                        t->rank);
   if (t->rank && !view->shape)
-    return make_status("nnc: %s %zu ('%s'): shape is NULL", kind, index, name);
+    return nnc_rt_status("nnc: %s %zu ('%s'): shape is NULL", kind, index, name);
   for (int32_t d = 0; d < t->rank; ++d)
     if (view->shape[d] != t->shape[d])
-      return make_status("nnc: %s %zu ('%s'): dim %d is %lld, expected %lld", kind, index, name, d,
+      return nnc_rt_status("nnc: %s %zu ('%s'): dim %d is %lld, expected %lld", kind, index, name, d,
                          (long long)view->shape[d], (long long)t->shape[d]);
   if (view->byte_size < expected_bytes)
-    return make_status("nnc: %s %zu ('%s'): buffer holds %zu bytes, expected %zu", kind, index,
+    return nnc_rt_status("nnc: %s %zu ('%s'): buffer holds %zu bytes, expected %zu", kind, index,
                        name, view->byte_size, expected_bytes);
   /* Compiled code reads and writes whole elements at their natural alignment. */
   size_t element_bytes = nnc_dtype_size(view->dtype);
   if (element_bytes > 1 && (uintptr_t)view->data % element_bytes != 0)
-    return make_status("nnc: %s %zu ('%s'): data is not aligned to its %zu-byte elements", kind,
+    return nnc_rt_status("nnc: %s %zu ('%s'): data is not aligned to its %zu-byte elements", kind,
                        index, name, element_bytes);
   return NULL;
 }
@@ -445,17 +463,21 @@ static void serial_parallel_for(void* pool, int64_t count, nnc_kernel_task_fn_v0
 /* Upper bound on inputs + outputs passed on the stack. */
 #define NNC_MAX_STACK_ARGS 64
 
-nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* inputs,
-                           size_t input_count, const nnc_tensor_view_t* outputs,
-                           size_t output_count) {
-  if (!model) return make_status("nnc_model_run: model must not be NULL");
+/* nnc_model_run and nnc_model_run_device: the views' data are host memory,
+ * or CUDA device memory when `device_pointers`. */
+static nnc_status_t run_model(const nnc_model_t* model, const nnc_tensor_view_t* inputs,
+                              size_t input_count, const nnc_tensor_view_t* outputs,
+                              size_t output_count, int device_pointers) {
+  if (!model) return nnc_rt_status("nnc_model_run: model must not be NULL");
+  if (device_pointers && !model->cuda)
+    return nnc_rt_status("nnc_model_run_device: the model runs on the CPU; use nnc_model_run");
   const nnc_kernel_model_v0_t* k = model->kernel;
   if (input_count != k->num_inputs)
-    return make_status("nnc: got %zu inputs, the model takes %u", input_count, k->num_inputs);
+    return nnc_rt_status("nnc: got %zu inputs, the model takes %u", input_count, k->num_inputs);
   if (output_count != k->num_outputs)
-    return make_status("nnc: got %zu outputs, the model produces %u", output_count, k->num_outputs);
+    return nnc_rt_status("nnc: got %zu outputs, the model produces %u", output_count, k->num_outputs);
   if ((input_count && !inputs) || (output_count && !outputs))
-    return make_status("nnc_model_run: inputs/outputs must not be NULL");
+    return nnc_rt_status("nnc_model_run: inputs/outputs must not be NULL");
   for (size_t i = 0; i < input_count; ++i) {
     nnc_status_t status = check_view(&inputs[i], &k->inputs[i], model->input_bytes[i], "input", i);
     if (status) return status;
@@ -476,7 +498,7 @@ nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* in
       const nnc_kernel_tensor_v0_t* t = is_input ? &k->inputs[other] : &k->outputs[other];
       size_t bytes = is_input ? model->input_bytes[other] : model->output_bytes[other];
       if (ranges_overlap(outputs[i].data, model->output_bytes[i], view->data, bytes))
-        return make_status("nnc: output %zu ('%s') overlaps %s %zu ('%s')", i,
+        return nnc_rt_status("nnc: output %zu ('%s') overlaps %s %zu ('%s')", i,
                            k->outputs[i].name ? k->outputs[i].name : "",
                            is_input ? "input" : "output", other, t->name ? t->name : "");
     }
@@ -484,10 +506,15 @@ nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* in
   void** ptrs = stack_ptrs;
   if (input_count + output_count > NNC_MAX_STACK_ARGS) {
     ptrs = (void**)malloc((input_count + output_count) * sizeof(void*));
-    if (!ptrs) return make_status("nnc: out of memory");
+    if (!ptrs) return nnc_rt_status("nnc: out of memory");
   }
   for (size_t i = 0; i < input_count; ++i) ptrs[i] = inputs[i].data;
   for (size_t i = 0; i < output_count; ++i) ptrs[input_count + i] = outputs[i].data;
+  if (model->cuda) {
+    nnc_status_t status = nnc_rt_cuda_model_run(model->cuda, ptrs, device_pointers);
+    if (ptrs != stack_ptrs) free(ptrs);
+    return status;
+  }
   _Atomic(void*)* spare = model->spare_workspace;
   void* workspace = NULL;
   if (k->workspace_size) workspace = atomic_exchange(spare, NULL);
@@ -495,12 +522,12 @@ nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* in
     workspace = aligned_alloc(64, (k->workspace_size + 63) / 64 * 64);
     if (!workspace) {
       if (ptrs != stack_ptrs) free(ptrs);
-      return make_status("nnc: out of memory for a %llu-byte workspace",
+      return nnc_rt_status("nnc: out of memory for a %llu-byte workspace",
                          (unsigned long long)k->workspace_size);
     }
   }
   nnc_kernel_env_v0_t env = {model->pool ? pool_parallel_for : serial_parallel_for, model->pool,
-                             workspace};
+                             workspace, NULL};
   k->run((void* const*)ptrs, (void* const*)(ptrs + input_count), &env);
   void* empty = NULL;
   if (workspace && !atomic_compare_exchange_strong(spare, &empty, workspace)) free(workspace);
@@ -508,17 +535,35 @@ nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* in
   return NULL;
 }
 
+nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* inputs,
+                           size_t input_count, const nnc_tensor_view_t* outputs,
+                           size_t output_count) {
+  return run_model(model, inputs, input_count, outputs, output_count, 0);
+}
+
+nnc_status_t nnc_model_run_device(const nnc_model_t* model, const nnc_tensor_view_t* inputs,
+                                  size_t input_count, const nnc_tensor_view_t* outputs,
+                                  size_t output_count) {
+  return run_model(model, inputs, input_count, outputs, output_count, 1);
+}
+
+nnc_device_t nnc_model_device(const nnc_model_t* model) {
+  return model && model->cuda ? NNC_DEVICE_CUDA : NNC_DEVICE_CPU;
+}
+
+nnc_status_t nnc_cuda_device_status(void) { return nnc_rt_cuda_check(); }
+
 nnc_status_t nnc_model_run_allocating_outputs(const nnc_model_t* model,
                                               const nnc_tensor_view_t* inputs, size_t input_count,
                                               void** out_buffers, size_t output_count) {
   if (!model || !out_buffers)
-    return make_status("nnc_model_run_allocating_outputs: model and out_buffers must not be NULL");
+    return nnc_rt_status("nnc_model_run_allocating_outputs: model and out_buffers must not be NULL");
   const nnc_kernel_model_v0_t* k = model->kernel;
   if (output_count != k->num_outputs)
-    return make_status("nnc: got %zu output slots, the model produces %u", output_count,
+    return nnc_rt_status("nnc: got %zu output slots, the model produces %u", output_count,
                        k->num_outputs);
   nnc_tensor_view_t* views = (nnc_tensor_view_t*)calloc(output_count + 1, sizeof(*views));
-  if (!views) return make_status("nnc: out of memory");
+  if (!views) return nnc_rt_status("nnc: out of memory");
   nnc_status_t status = NULL;
   for (size_t i = 0; i < output_count && !status; ++i) {
     /* At least one byte so that empty tensors still get a distinct buffer. */
@@ -527,7 +572,7 @@ nnc_status_t nnc_model_run_allocating_outputs(const nnc_model_t* model,
     views[i].rank = k->outputs[i].rank;
     views[i].shape = k->outputs[i].shape;
     views[i].byte_size = model->output_bytes[i];
-    if (!views[i].data) status = make_status("nnc: out of memory");
+    if (!views[i].data) status = nnc_rt_status("nnc: out of memory");
   }
   if (!status) status = nnc_model_run(model, inputs, input_count, views, output_count);
   for (size_t i = 0; i < output_count; ++i) {

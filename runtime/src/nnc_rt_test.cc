@@ -216,6 +216,47 @@ const nnc_kernel_model_v0_t* WorkspaceModel() {
   return &model;
 }
 
+void NeverRuns(void* const*, void* const*, const nnc_kernel_env_v0_t*) { ADD_FAILURE(); }
+const nnc_kernel_model_v0_t* CudaModel() {
+  static const nnc_kernel_model_v0_t model = {
+      0, 0, 0, NNC_KERNEL_DEVICE_CUDA, nullptr, nullptr, NeverRuns, "nnc 0.1", 0};
+  return &model;
+}
+const nnc_kernel_model_v0_t* UnknownDeviceModel() {
+  static const nnc_kernel_model_v0_t model = {0, 0, 0, 7, nullptr, nullptr, NeverRuns, "nnc 9.9", 0};
+  return &model;
+}
+
+TEST(RuntimeCudaTest, CudaModelsNeedADriverAndSayWhy) {
+  std::string why = TakeMessage(nnc_cuda_device_status());
+  if (why.empty()) GTEST_SKIP() << "a CUDA device is usable here";
+  nnc_model_t* model = nullptr;
+  std::string message = TakeMessage(nnc_model_load_static(&CudaModel, &model));
+  // "nnc: static model is a CUDA model, and no CUDA driver: cannot open libcuda.so.1 (...)"
+  EXPECT_NE(message.find("static model is a CUDA model, and "), std::string::npos) << message;
+  EXPECT_NE(message.find(why.substr(std::string("nnc: ").size())), std::string::npos)
+      << message << " / " << why;
+  EXPECT_EQ(model, nullptr);
+}
+
+TEST(RuntimeCudaTest, RefusesUnknownDevices) {
+  nnc_model_t* model = nullptr;
+  std::string message = TakeMessage(nnc_model_load_static(&UnknownDeviceModel, &model));
+  EXPECT_NE(message.find("the model runs on device 7, which this runtime (nnc 0.1) does not know"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(model, nullptr);
+}
+
+TEST(RuntimeCudaTest, DeviceRunsNeedACudaModel) {
+  nnc_model_t* model = nullptr;
+  ASSERT_EQ(TakeMessage(nnc_model_load_static(&WorkspaceModel, &model)), "");
+  EXPECT_EQ(nnc_model_device(model), NNC_DEVICE_CPU);
+  std::string message = TakeMessage(nnc_model_run_device(model, nullptr, 0, nullptr, 0));
+  EXPECT_EQ(message, "nnc_model_run_device: the model runs on the CPU; use nnc_model_run");
+  nnc_model_release(model);
+}
+
 TEST(RuntimeWorkspaceTest, OneAlignedWorkspaceServesSuccessiveRuns) {
   nnc_model_t* model = nullptr;
   ASSERT_EQ(nnc_model_load_static(&WorkspaceModel, &model), nullptr);

@@ -13,6 +13,8 @@
 #include "nnc/InitAllDialects.h"
 #include "nnc/Target/CPU/Emission.h"
 #include "nnc/Target/CPU/Pipelines.h"
+#include "nnc/Target/CUDA/HostABI.h"
+#include "nnc/Target/CUDA/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -37,7 +39,20 @@ using namespace mlir;
 namespace cl = llvm::cl;
 
 namespace {
-enum class EmitKind { NN, Summary, Linalg, LLVMDialect, LLVMIR, Asm, Obj, Shared, Static, Header };
+enum class EmitKind {
+  NN,
+  Summary,
+  Linalg,
+  LLVMDialect,
+  LLVMIR,
+  Asm,
+  Obj,
+  Shared,
+  Static,
+  Header,
+  PTX
+};
+enum class Target { CPU, CUDA };
 enum class OptLevel { O0, O1, O2, O3 };
 
 /// Parses NAME=D0xD1x... into `options`.
@@ -128,8 +143,23 @@ int main(int argc, char **argv) {
                  clEnumValN(EmitKind::Static, "static",
                             "static archive to link into a program (with --emit=header)"),
                  clEnumValN(EmitKind::Header, "header",
-                            "C header declaring the model's accessor and its inputs/outputs")),
+                            "C header declaring the model's accessor and its inputs/outputs"),
+                 clEnumValN(EmitKind::PTX, "ptx", "the kernels' PTX (--target=cuda)")),
       cl::cat(category));
+  cl::opt<Target> target(
+      "target", cl::desc("Where the model runs"), cl::init(Target::CPU),
+      cl::values(clEnumValN(Target::CPU, "cpu", "the host CPU (default)"),
+                 clEnumValN(Target::CUDA, "cuda",
+                            "an NVIDIA GPU: PTX kernels driven by host code in the artifact")),
+      cl::cat(category));
+  cl::opt<std::string> gpuArch("gpu-arch",
+                               cl::desc("NVIDIA GPU architecture for --target=cuda (sm_80, sm_90)"),
+                               cl::value_desc("sm_NN"), cl::init("sm_80"), cl::cat(category));
+  cl::opt<std::string> cudaPath(
+      "cuda-path",
+      cl::desc("CUDA toolkit whose libdevice kernels' math functions link (default: $CUDA_HOME, "
+               "then /usr/local/cuda)"),
+      cl::value_desc("DIR"), cl::cat(category));
   cl::list<std::string> inputShapes(
       "input-shape",
       cl::desc("Static shape for a graph input with dynamic dims: NAME=1x3x224x224 "
@@ -193,6 +223,25 @@ int main(int argc, char **argv) {
     options.boundInputs[name] = file.str();
   }
 
+  bool cuda = target == Target::CUDA;
+  if (emit == EmitKind::PTX && !cuda) {
+    llvm::errs() << "nnc-compile: error: --emit=ptx needs --target=cuda\n";
+    return 1;
+  }
+  unsigned archNumber = 0;
+  if (cuda && (!StringRef(gpuArch).starts_with("sm_") ||
+               StringRef(gpuArch).drop_front(3).getAsInteger(10, archNumber) || archNumber < 50)) {
+    llvm::errs() << "nnc-compile: error: bad --gpu-arch '" << gpuArch
+                 << "' (expected sm_NN with NN >= 50, e.g. sm_80 or sm_90)\n";
+    return 1;
+  }
+  std::string toolkit = cudaPath.empty() ? nnc::findCUDAToolkit() : std::string(cudaPath);
+  if (cuda && !cudaPath.empty() && !nnc::hasLibdevice(toolkit)) {
+    llvm::errs() << "nnc-compile: error: --cuda-path '" << cudaPath
+                 << "' holds no nvvm/libdevice/libdevice.10.bc\n";
+    return 1;
+  }
+
   DialectRegistry registry;
   nnc::registerAllNNCDialects(registry);
   nnc::registerONNXImporterDialects(registry);
@@ -245,6 +294,10 @@ int main(int argc, char **argv) {
   pipelineOptions.optLevel = level;
   pipelineOptions.vectorBits = vectorUnit.bits;
   pipelineOptions.vectorRegisters = vectorUnit.registers;
+  nnc::CUDAPipelineOptions cudaOptions;
+  cudaOptions.optLevel = level;
+  cudaOptions.chip = gpuArch;
+  cudaOptions.toolkitPath = toolkit;
   PassManager pm(&context, ModuleOp::getOperationName());
   switch (emit) {
   case EmitKind::Header:
@@ -260,7 +313,10 @@ int main(int argc, char **argv) {
     nnc::buildCPULinalgPipeline(pm, pipelineOptions);
     break;
   default:
-    nnc::buildCPUPipeline(pm, pipelineOptions);
+    if (cuda)
+      nnc::buildCUDAPipeline(pm, cudaOptions);
+    else
+      nnc::buildCPUPipeline(pm, pipelineOptions);
     break;
   }
   std::string reproducer;
@@ -334,13 +390,30 @@ int main(int argc, char **argv) {
     module->print(output->os(), flags);
     break;
   }
+  case EmitKind::PTX: {
+    auto ptx = nnc::extractPTX(*module);
+    if (failed(ptx))
+      return 1;
+    output->os() << *ptx;
+    break;
+  }
   case EmitKind::LLVMIR:
   case EmitKind::Asm:
   case EmitKind::Obj:
   case EmitKind::Shared:
   case EmitKind::Static: {
     llvm::LLVMContext llvmContext;
-    auto llvmModule = nnc::translateAndOptimize(*module, *signature, **machine, llvmContext);
+    auto routeDeviceCalls = [&](llvm::Module &llvmModule) -> LogicalResult {
+      llvm::Function *main = llvmModule.getFunction("nnc_model_main");
+      if (failed(nnc::routeCUDAHostCalls(llvmModule, *main, error))) {
+        llvm::errs() << "nnc-compile: error: " << error << "\n";
+        return failure();
+      }
+      return success();
+    };
+    auto llvmModule = nnc::translateAndOptimize(
+        *module, *signature, **machine, llvmContext,
+        cuda ? llvm::function_ref<LogicalResult(llvm::Module &)>(routeDeviceCalls) : nullptr);
     if (!llvmModule)
       return 1;
     if (emit == EmitKind::LLVMIR) {

@@ -15,6 +15,8 @@
 #include "nnc/InitAllDialects.h"
 #include "nnc/Target/CPU/Passes.h"
 #include "nnc/Target/CPU/Pipelines.h"
+#include "nnc/Target/CUDA/Passes.h"
+#include "nnc/Target/CUDA/Pipelines.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
@@ -22,6 +24,8 @@ int main(int argc, char **argv) {
   mlir::nnc::nn::registerNNPasses();
   mlir::nnc::registerNNCCPUPasses();
   mlir::nnc::registerCPUPipelines();
+  mlir::nnc::registerNNCCUDAPasses();
+  mlir::nnc::registerCUDAPipelines();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

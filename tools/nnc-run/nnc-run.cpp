@@ -266,9 +266,18 @@ int main(int argc, char **argv) {
                                     cl::value_desc("NAME=DIMS"), cl::cat(category));
   cl::list<std::string> bindInputs("bind-input", cl::desc("Passed to nnc-compile for .onnx"),
                                    cl::value_desc("NAME=FILE.pb"), cl::cat(category));
+  cl::opt<std::string> device(
+      "device",
+      cl::desc("cpu or cuda: where a .onnx model is compiled to run; for a .so, the device it "
+               "must have been compiled for (default: the artifact's)"),
+      cl::value_desc("cpu|cuda"), cl::cat(category));
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "nnc-run: runs an nnc-compiled model on test data\n");
 
+  if (!device.empty() && device != "cpu" && device != "cuda") {
+    llvm::errs() << "nnc-run: error: unknown --device '" << device << "' (expected cpu or cuda)\n";
+    return 2;
+  }
   std::string compiled;
   try {
     std::string library = modelPath;
@@ -279,11 +288,19 @@ int main(int argc, char **argv) {
         compileArgs.push_back("--input-shape=" + s);
       for (const std::string &s : bindInputs)
         compileArgs.push_back("--bind-input=" + s);
+      if (device == "cuda")
+        compileArgs.push_back("--target=cuda");
       compiled = library = compileModel(argv[0], modelPath, compileArgs);
     }
     Model model;
     check(nnc_model_load_file(library.c_str(), &model.handle));
     check(nnc_model_set_num_threads(model.handle, threads));
+    const char *modelDevice = nnc_model_device(model.handle) == NNC_DEVICE_CUDA ? "cuda" : "cpu";
+    if (!device.empty() && device != modelDevice) {
+      llvm::errs() << "nnc-run: error: " << modelPath << " was compiled for " << modelDevice
+                   << ", not " << device << "\n";
+      return 2;
+    }
     if (!compiled.empty())
       llvm::sys::fs::remove(compiled);
 

@@ -69,10 +69,10 @@ CPUVectorUnit mlir::nnc::describeVectorUnit(const llvm::TargetMachine &machine) 
   return {};
 }
 
-std::unique_ptr<llvm::Module> mlir::nnc::translateAndOptimize(ModuleOp module,
-                                                              const ModelSignature &signature,
-                                                              llvm::TargetMachine &machine,
-                                                              llvm::LLVMContext &llvmContext) {
+std::unique_ptr<llvm::Module>
+mlir::nnc::translateAndOptimize(ModuleOp module, const ModelSignature &signature,
+                                llvm::TargetMachine &machine, llvm::LLVMContext &llvmContext,
+                                llvm::function_ref<LogicalResult(llvm::Module &)> lowerHost) {
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
   // The ONNX names live in the signature; LLVM IR has no place for them.
@@ -99,6 +99,16 @@ std::unique_ptr<llvm::Module> mlir::nnc::translateAndOptimize(ModuleOp module,
     lowered.takesEnv = true;
     module->removeAttr("nnc.parallel_tasks");
   }
+  if (auto device = module->getAttrOfType<StringAttr>("nnc.device")) {
+    // nnc-cuda-map-to-grid gave @main the env, whose table drives the GPU.
+    if (device.getValue() != "cuda") {
+      module.emitError("unknown device ") << device;
+      return nullptr;
+    }
+    lowered.device = 1;
+    lowered.takesEnv = true;
+    module->removeAttr("nnc.device");
+  }
   std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(module, llvmContext);
   if (!llvmModule)
     return nullptr;
@@ -108,6 +118,8 @@ std::unique_ptr<llvm::Module> mlir::nnc::translateAndOptimize(ModuleOp module,
     module.emitError("the lowered module has no @main taking the model's buffers");
     return nullptr;
   }
+  if (lowerHost && failed(lowerHost(*llvmModule)))
+    return nullptr;
 
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;

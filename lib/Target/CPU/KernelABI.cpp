@@ -195,7 +195,7 @@ LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature
   }
   b.CreateCall(main, args);
   b.CreateRetVoid();
-  if (signature.takesEnv)
+  if (signature.takesEnv && signature.device == 0)
     dispatchParallelTasks(module, main, main->getArg(main->arg_size() - 1));
 
   auto *modelType = llvm::StructType::create(
@@ -207,7 +207,7 @@ LogicalResult mlir::nnc::addKernelABI(llvm::Module &module, const ModelSignature
       llvm::ConstantStruct::get(modelType, {llvm::ConstantInt::get(i32, kAbiVersion),
                                             llvm::ConstantInt::get(i32, signature.inputs.size()),
                                             llvm::ConstantInt::get(i32, signature.outputs.size()),
-                                            llvm::ConstantInt::get(i32, 0),
+                                            llvm::ConstantInt::get(i32, signature.device),
                                             tensorArray(signature.inputs, "inputs"),
                                             tensorArray(signature.outputs, "outputs"), run,
                                             producer,

@@ -26,7 +26,8 @@
  * compiler fixes. The model keeps one workspace between runs, so a run does
  * not allocate it again; runs that overlap in time each get their own.
  *
- * The runtime depends only on libc, libdl, libm and pthreads.
+ * The runtime depends only on libc, libdl, libm and pthreads (and, for CUDA
+ * models, on the NVIDIA driver it finds at run time).
  */
 #ifndef NNC_RT_NNC_RT_H_
 #define NNC_RT_NNC_RT_H_
@@ -137,6 +138,25 @@ NNC_API nnc_status_t nnc_model_output_info(const nnc_model_t* model, size_t inde
 NNC_API nnc_status_t nnc_model_run(const nnc_model_t* model, const nnc_tensor_view_t* inputs,
                                    size_t input_count, const nnc_tensor_view_t* outputs,
                                    size_t output_count);
+
+/* Where a model runs. A CUDA model (nnc-compile --target=cuda) opens the GPU
+ * when it is loaded: device NNC_CUDA_DEVICE (default 0), through the driver's
+ * libcuda.so.1, opened at the first CUDA model (nothing links CUDA). Loading
+ * fails with a status saying why when there is no driver or no GPU. Its runs
+ * copy the inputs to the GPU and the outputs back; runs of one CUDA model
+ * take turns. */
+typedef enum nnc_device_e { NNC_DEVICE_CPU = 0, NNC_DEVICE_CUDA = 1 } nnc_device_t;
+NNC_API nnc_device_t nnc_model_device(const nnc_model_t* model);
+
+/* NULL when a CUDA device is usable, else a status saying why not. */
+NNC_API nnc_status_t nnc_cuda_device_status(void);
+
+/* Runs a CUDA model on tensors already in device memory: each view's data is
+ * a CUdeviceptr (as a pointer) on the model's device, and nothing is copied.
+ * Returns when the results are in the outputs. Checks as nnc_model_run. */
+NNC_API nnc_status_t nnc_model_run_device(const nnc_model_t* model,
+                                          const nnc_tensor_view_t* inputs, size_t input_count,
+                                          const nnc_tensor_view_t* outputs, size_t output_count);
 
 /* Runs the model into buffers the runtime allocates: out_buffers[i] receives
  * output i (nnc_model_output_info gives its size). The caller owns them and

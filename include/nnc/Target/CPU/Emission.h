@@ -42,6 +42,8 @@ struct ModelSignature {
   /// to dispatch parallel tasks (the module's `nnc.parallel_tasks`, set by
   /// nnc-cpu-outline-parallel).
   bool takesEnv = false;
+  /// nnc_kernel_device_t of the generated code (the module's `nnc.device`).
+  uint32_t device = 0;
 };
 
 /// Reads the signature of the model function (`@main` in nn or linalg form,
@@ -74,9 +76,12 @@ createCPUTargetMachine(const CPUTargetOptions &options, std::string &error);
 /// Translates an LLVM-dialect module whose `@main` takes the input and output
 /// memrefs, adds the kernel ABI entry and descriptor, and runs LLVM's -O2
 /// pipeline for `machine`.
-std::unique_ptr<llvm::Module> translateAndOptimize(ModuleOp module, const ModelSignature &signature,
-                                                   llvm::TargetMachine &machine,
-                                                   llvm::LLVMContext &llvmContext);
+/// `lowerHost`, when given, rewrites the module between the ABI's insertion
+/// and LLVM's optimizations (the CUDA target routes its device calls there).
+std::unique_ptr<llvm::Module>
+translateAndOptimize(ModuleOp module, const ModelSignature &signature, llvm::TargetMachine &machine,
+                     llvm::LLVMContext &llvmContext,
+                     llvm::function_ref<LogicalResult(llvm::Module &)> lowerHost = {});
 
 /// Writes `module` as assembly or an object file.
 LogicalResult emitMachineCode(llvm::Module &module, llvm::TargetMachine &machine, bool assembly,

@@ -1,0 +1,93 @@
+//===- Passes.td - CUDA target passes -------------------------*- tablegen -*-===//
+
+#ifndef NNC_TARGET_CUDA_PASSES_TD
+#define NNC_TARGET_CUDA_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def NNCCUDAParallelLoopsPass : Pass<"nnc-cuda-parallel-loops", "mlir::func::FuncOp"> {
+  let summary = "Lowers linalg ops on buffers to scf.parallel over their parallel dims";
+  let description = [{
+    Each linalg op is generalized and its iterators are permuted so that every
+    reduction dimension comes after all parallel ones; it then becomes one
+    `scf.parallel` over the parallel dimensions whose body loops over the
+    reductions with `scf.for`. Every point of the parallel loop writes its own
+    output elements, so the points can run as independent GPU threads. An op
+    with no parallel dimension becomes a plain `scf.for` nest.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def NNCCUDASelectStrategyPass : Pass<"nnc-cuda-select-strategy", "mlir::func::FuncOp"> {
+  let summary = "Chooses the thread-block shape of every device loop";
+  let description = [{
+    Writes `nnc.cuda.block_size` (threads per block, a multiple of the 32-lane
+    warp) on every outermost `scf.parallel`: 256 threads, or the iteration
+    count rounded up to whole warps when that is smaller. The grid then holds
+    as many blocks as needed to give each iteration its own thread
+    (nnc-cuda-map-to-grid reads the choice).
+  }];
+  let options = [
+    Option<"maxBlockSize", "max-block-size", "int64_t", /*default=*/"256",
+           "Largest number of threads per block">,
+  ];
+}
+
+def NNCCUDAMapToGridPass : Pass<"nnc-cuda-map-to-grid", "mlir::ModuleOp"> {
+  let summary = "Moves all buffer work of @main into gpu.launch kernels";
+  let description = [{
+    After bufferization and nnc-cuda-parallel-loops every buffer lives in
+    device memory, so the host may only launch, copy, allocate and compute
+    addresses:
+
+    - every outermost `scf.parallel` becomes a `gpu.launch` with a 1-D grid of
+      `nnc.cuda.block_size`-thread blocks; thread `blockIdx.x * blockDim.x +
+      threadIdx.x` runs the iteration with that row-major linear index (so
+      neighbouring threads touch neighbouring elements of the innermost
+      dimension) and threads past the end do nothing;
+    - any other op that reads or writes memory (a sequential loop nest of a
+      full reduction, a rank-0 computation) runs as a single-thread kernel;
+    - `memref.copy` becomes `gpu.memcpy`, `memref.alloc`/`dealloc` become
+      `gpu.alloc`/`gpu.dealloc`;
+    - host loops and branches holding device loops stay on the host.
+
+    @main gains a trailing `!llvm.ptr` argument, the runtime's env, through
+    which the generated host code reaches the CUDA driver (kernel_abi.h), and
+    the module is marked `nnc.device = "cuda"`. A host op that needs a value
+    computed on the device (a branch on a tensor's contents) is an error
+    naming its ONNX node.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::LLVM::LLVMDialect",
+                           "mlir::arith::ArithDialect", "mlir::scf::SCFDialect"];
+}
+
+def NNCCUDAMergeKernelModulesPass : Pass<"nnc-cuda-merge-kernel-modules", "mlir::ModuleOp"> {
+  let summary = "Puts every outlined kernel into one gpu.module";
+  let description = [{
+    gpu-kernel-outlining gives each kernel its own `gpu.module`, which would
+    become one PTX image per kernel for the driver to JIT-compile and load.
+    This pass moves all kernels (and the functions they call, once each) into
+    one module, `@nnc_kernels`, and retargets every `gpu.launch_func`.
+    Outlining names modules uniquely but not the kernels in them, so each
+    kernel takes the name of the module it came from.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect"];
+}
+
+def NNCCUDACheckLibdevicePass : Pass<"nnc-cuda-check-libdevice", "mlir::ModuleOp"> {
+  let summary = "Fails with a clear error when kernels need libdevice and none was found";
+  let description = [{
+    Runs after convert-gpu-to-nvvm. Math functions without an NVPTX
+    instruction become calls of libdevice's `__nv_*` functions, which only the
+    CUDA toolkit provides. When `libdevice-found` is false and a kernel calls
+    one, the pass reports which function (and the ONNX node whose kernel needs
+    it) and how to point nnc at a toolkit.
+  }];
+  let options = [
+    Option<"libdeviceFound", "libdevice-found", "bool", /*default=*/"true",
+           "Whether the CUDA toolkit's libdevice.10.bc was found">,
+  ];
+}
+
+#endif // NNC_TARGET_CUDA_PASSES_TD
