@@ -1,15 +1,33 @@
 // RUN: nnc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(nnc-cuda-parallel-loops))' | FileCheck %s
 
-// A matmul: one parallel loop over the output, the k loop inside each point.
+// A matmul: one parallel loop over the output, the k loop inside each point
+// with the output element in a register: loaded once, stored once.
 // CHECK-LABEL: func.func @matmul
 //       CHECK:   scf.parallel (%{{.*}}, %{{.*}}) = (%{{.*}}, %{{.*}}) to (%c4, %c8)
-//       CHECK:     scf.for %{{.*}} = %{{.*}} to %c16
+//       CHECK:     %[[INIT:.*]] = memref.load %arg2
+//       CHECK:     %[[SUM:.*]] = scf.for %{{.*}} = %{{.*}} to %c16 step %{{.*}} iter_args(%[[ACC:.*]] = %[[INIT]]) -> (f32)
 //       CHECK:       memref.load %arg0
 //       CHECK:       memref.load %arg1
-//       CHECK:       memref.store {{.*}}, %arg2
+//       CHECK:       %[[NEXT:.*]] = arith.addf %[[ACC]]
+//       CHECK:       scf.yield %[[NEXT]]
+//       CHECK:     memref.store %[[SUM]], %arg2
 //   CHECK-NOT:   linalg
 func.func @matmul(%a: memref<4x16xf32>, %b: memref<16x8xf32>, %c: memref<4x8xf32>) {
   linalg.matmul ins(%a, %b : memref<4x16xf32>, memref<16x8xf32>) outs(%c : memref<4x8xf32>)
+  return
+}
+
+// -----
+
+// An elementwise op does not read its output.
+// CHECK-LABEL: func.func @elementwise
+//       CHECK:   scf.parallel
+//   CHECK-NOT:     memref.load %arg1
+//       CHECK:     memref.load %arg0
+//       CHECK:     math.exp
+//       CHECK:     memref.store {{.*}}, %arg1
+func.func @elementwise(%x: memref<4x8xf32>, %y: memref<4x8xf32>) {
+  linalg.map { math.exp } ins(%x : memref<4x8xf32>) outs(%y : memref<4x8xf32>)
   return
 }
 

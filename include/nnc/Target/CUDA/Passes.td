@@ -12,8 +12,10 @@ def NNCCUDAParallelLoopsPass : Pass<"nnc-cuda-parallel-loops", "mlir::func::Func
     reduction dimension comes after all parallel ones; it then becomes one
     `scf.parallel` over the parallel dimensions whose body loops over the
     reductions with `scf.for`. Every point of the parallel loop writes its own
-    output elements, so the points can run as independent GPU threads. An op
-    with no parallel dimension becomes a plain `scf.for` nest.
+    output elements, so the points can run as independent GPU threads; it
+    loads each output once (when the body reads it), carries it through the
+    reduction loops as an iteration argument, and stores it once. An op with
+    no parallel dimension becomes a plain `scf.for` nest.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect"];
