@@ -100,8 +100,35 @@ gpu::LaunchOp createLaunch(OpBuilder &b, Location loc, Value grid, Value block) 
   return launch;
 }
 
+/// Clones `split`, the splittable sum loop of a parallel loop's body, so that
+/// `lane` of `lanes` sums every lanes-th step from 0, then adds the lanes'
+/// partial sums across the warp (butterfly shuffles) and to the loop's initial
+/// value; maps the loop's result to that total.
+void cloneSplitSum(OpBuilder &b, Location loc, scf::ForOp split, Value lane, int64_t lanes,
+                   IRMapping &mapping) {
+  auto cloned = cast<scf::ForOp>(b.clone(*split, mapping));
+  b.setInsertionPoint(cloned);
+  Value lanesValue = arith::ConstantIndexOp::create(b, loc, lanes);
+  Value step = cloned.getStep();
+  cloned.setLowerBound(arith::AddIOp::create(b, loc, cloned.getLowerBound(),
+                                             arith::MulIOp::create(b, loc, lane, step)));
+  cloned.setStep(arith::MulIOp::create(b, loc, step, lanesValue));
+  cloned.getInitArgsMutable()[0].assign(
+      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f)));
+  b.setInsertionPointAfter(cloned);
+  Value sum = cloned.getResult(0);
+  for (int64_t offset = lanes / 2; offset > 0; offset /= 2) {
+    auto shuffle = gpu::ShuffleOp::create(b, loc, sum, offset, lanes, gpu::ShuffleMode::XOR);
+    sum = arith::AddFOp::create(b, loc, sum, shuffle.getShuffleResult());
+  }
+  mapping.map(split.getResult(0),
+              arith::AddFOp::create(b, loc, mapping.lookup(split.getInitArgs()[0]), sum));
+}
+
 /// Replaces `loop` with a launch in which thread `t` runs the iteration of
-/// row-major linear index t.
+/// row-major linear index t, or, with `nnc.cuda.lanes_per_iteration` = 32,
+/// the warp `t / 32` shares the iteration of that index: each lane sums a
+/// strided part of its reduction loop, lane 0 does the rest.
 LogicalResult mapParallelLoop(scf::ParallelOp loop) {
   if (loop.getNumResults() != 0)
     return loop.emitError("a device loop with reductions is not supported on CUDA yet");
@@ -110,6 +137,13 @@ LogicalResult mapParallelLoop(scf::ParallelOp loop) {
   int64_t blockSize = kDefaultBlockSize;
   if (auto attr = loop->getAttrOfType<IntegerAttr>(nnc::cuda::kBlockSizeAttrName))
     blockSize = attr.getInt();
+  int64_t lanes = 1;
+  if (auto attr = loop->getAttrOfType<IntegerAttr>(nnc::cuda::kLanesAttrName))
+    lanes = attr.getInt();
+  scf::ForOp split = lanes > 1 ? nnc::cuda::getSplittableReduction(loop) : scf::ForOp();
+  if (lanes > 1 && (!split || lanes != nnc::cuda::kWarpSize || blockSize % lanes))
+    return loop.emitError("cannot share an iteration among ")
+           << lanes << " threads: its body has no sum loop or the lanes are not a warp";
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   SmallVector<Value> counts;
   Value total = arith::ConstantIndexOp::create(b, loc, 1);
@@ -119,21 +153,28 @@ LogicalResult mapParallelLoop(scf::ParallelOp loop) {
     counts.push_back(arith::CeilDivSIOp::create(b, loc, span, step));
     total = arith::MulIOp::create(b, loc, total, counts.back());
   }
+  Value lanesValue = arith::ConstantIndexOp::create(b, loc, lanes);
+  Value threads = arith::MulIOp::create(b, loc, total, lanesValue);
   Value block = arith::ConstantIndexOp::create(b, loc, blockSize);
   // An empty loop still launches one block (a zero-sized grid is a launch
   // error); its threads all fail the bounds check.
-  Value grid = arith::MaxSIOp::create(b, loc, arith::CeilDivSIOp::create(b, loc, total, block),
+  Value grid = arith::MaxSIOp::create(b, loc, arith::CeilDivSIOp::create(b, loc, threads, block),
                                       arith::ConstantIndexOp::create(b, loc, 1));
   gpu::LaunchOp launch = createLaunch(b, loc, grid, block);
   Value linear = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, launch.getBlockIds().x, block),
       launch.getThreadIds().x);
-  Value inside =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, linear, total);
+  Value point = linear, lane;
+  if (lanes > 1) {
+    point = arith::DivUIOp::create(b, loc, linear, lanesValue);
+    lane = arith::RemUIOp::create(b, loc, linear, lanesValue);
+  }
+  // A warp's lanes share a point, so they pass or fail this check together.
+  Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, point, total);
   auto guard = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
   b.setInsertionPointToStart(guard.thenBlock());
   IRMapping mapping;
-  Value remaining = linear;
+  Value remaining = point;
   for (int64_t d = loop.getNumLoops() - 1; d >= 0; --d) {
     Value position = arith::RemUIOp::create(b, loc, remaining, counts[d]);
     if (d > 0)
@@ -143,8 +184,17 @@ LogicalResult mapParallelLoop(scf::ParallelOp loop) {
         arith::MulIOp::create(b, loc, position, loop.getStep()[d]));
     mapping.map(loop.getInductionVars()[d], iv);
   }
-  for (Operation &op : loop.getBody()->without_terminator())
+  for (Operation &op : loop.getBody()->without_terminator()) {
+    if (&op == split.getOperation()) {
+      cloneSplitSum(b, loc, split, lane, lanes, mapping);
+      // What follows the sum (the store, an epilogue) runs once.
+      Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, zero);
+      auto once = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
+      b.setInsertionPointToStart(once.thenBlock());
+      continue;
+    }
     b.clone(op, mapping);
+  }
   loop.erase();
   return success();
 }

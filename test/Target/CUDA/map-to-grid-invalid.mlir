@@ -47,3 +47,20 @@ module {
     return
   }
 }
+
+// -----
+
+module {
+  func.func @main(%x: memref<4xf32>) {
+    %c0 = arith.constant 0 : index
+    %c4 = arith.constant 4 : index
+    %c1 = arith.constant 1 : index
+    %one = arith.constant 1.0 : f32
+    // expected-error @+1 {{cannot share an iteration among 32 threads: its body has no sum loop or the lanes are not a warp}}
+    scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+      memref.store %one, %x[%i] : memref<4xf32>
+      scf.reduce
+    } {nnc.cuda.block_size = 256 : i64, nnc.cuda.lanes_per_iteration = 32 : i64}
+    return
+  }
+}

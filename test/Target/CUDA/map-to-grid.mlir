@@ -94,3 +94,50 @@ module {
     return
   }
 }
+
+// -----
+
+// A warp per point: lane l sums steps l, l + 32, ... of the reduction from
+// zero, butterfly shuffles add the lanes' sums, the initial value is added,
+// and lane 0 alone stores.
+// CHECK-LABEL: func.func @main(%arg0: memref<10x512xf32>
+//       CHECK:   gpu.launch
+//       CHECK:     %[[T:.*]] = arith.addi
+//       CHECK:     %[[POINT:.*]] = arith.divui %[[T]], %[[L:.*]] : index
+//       CHECK:     %[[LANE:.*]] = arith.remui %[[T]], %[[L]] : index
+//       CHECK:     scf.if
+//       CHECK:       %[[INIT:.*]] = memref.load %arg1
+//       CHECK:       %[[LB:.*]] = arith.muli %[[LANE]], %{{.*}} : index
+//       CHECK:       %[[FIRST:.*]] = arith.addi %{{.*}}, %[[LB]] : index
+//       CHECK:       %[[STEP:.*]] = arith.muli %{{.*}}, %{{.*}} : index
+//       CHECK:       %[[PART:.*]] = scf.for %{{.*}} = %[[FIRST]] to %{{.*}} step %[[STEP]] iter_args(%{{.*}} = %cst{{.*}}) -> (f32)
+//       CHECK:       %[[S16:.*]], %{{.*}} = gpu.shuffle xor %[[PART]], %c16_i32, %c32_i32{{.*}} : f32
+//       CHECK:       %[[A16:.*]] = arith.addf %[[PART]], %[[S16]]
+//       CHECK:       gpu.shuffle xor %[[A16]], %c8_i32, %c32_i32{{.*}} : f32
+//       CHECK:       gpu.shuffle xor %{{.*}}, %c4_i32, %c32_i32{{.*}} : f32
+//       CHECK:       gpu.shuffle xor %{{.*}}, %c2_i32, %c32_i32{{.*}} : f32
+//       CHECK:       %[[S1:.*]], %{{.*}} = gpu.shuffle xor %[[A2:.*]], %c1_i32, %c32_i32{{.*}} : f32
+//       CHECK:       %[[ALL:.*]] = arith.addf %[[A2]], %[[S1]]
+//       CHECK:       %[[SUM:.*]] = arith.addf %[[INIT]], %[[ALL]]
+//       CHECK:       %[[ZERO:.*]] = arith.cmpi eq, %[[LANE]], %{{.*}} : index
+//       CHECK:       scf.if %[[ZERO]] {
+//       CHECK:         memref.store %[[SUM]], %arg1
+module {
+  func.func @main(%x: memref<10x512xf32>, %y: memref<10xf32>) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c10 = arith.constant 10 : index
+    %c512 = arith.constant 512 : index
+    scf.parallel (%i) = (%c0) to (%c10) step (%c1) {
+      %init = memref.load %y[%i] : memref<10xf32>
+      %s = scf.for %k = %c0 to %c512 step %c1 iter_args(%acc = %init) -> (f32) {
+        %v = memref.load %x[%i, %k] : memref<10x512xf32>
+        %n = arith.addf %acc, %v : f32
+        scf.yield %n : f32
+      }
+      memref.store %s, %y[%i] : memref<10xf32>
+      scf.reduce
+    } {nnc.cuda.block_size = 256 : i64, nnc.cuda.lanes_per_iteration = 32 : i64}
+    return
+  }
+}

@@ -17,6 +17,16 @@ namespace mlir::nnc {
 namespace cuda {
 /// Threads per block chosen for an outermost scf.parallel.
 constexpr llvm::StringLiteral kBlockSizeAttrName = "nnc.cuda.block_size";
+/// Threads that share each iteration of an outermost scf.parallel by
+/// splitting its reduction loop (1 or a warp, 32).
+constexpr llvm::StringLiteral kLanesAttrName = "nnc.cuda.lanes_per_iteration";
+constexpr int64_t kWarpSize = 32;
+
+/// The reduction loop of `loop`'s body that a warp can share: the body's one
+/// scf.for, carrying one f32 that each step (through nested loops of the same
+/// form) only adds to, so that lanes can sum strided parts of it and combine
+/// their partial sums; null when the body has no such loop.
+scf::ForOp getSplittableReduction(scf::ParallelOp loop);
 } // namespace cuda
 
 #define GEN_PASS_DECL
