@@ -58,7 +58,7 @@ void mlir::nnc::buildCPULinalgPipeline(OpPassManager &pm, const CPUPipelineOptio
   pm.addNestedPass<func::FuncOp>(createNNCCPUDecomposePadPass());
 }
 
-void mlir::nnc::buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+void mlir::nnc::buildBufferizationPipeline(OpPassManager &pm) {
   pm.addPass(createNNCCPUDestinationPassingPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
@@ -73,6 +73,10 @@ void mlir::nnc::buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createNNCCPUPlanMemoryPass());
   bufferization::buildBufferDeallocationPipeline(pm);
+}
+
+void mlir::nnc::buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  buildBufferizationPipeline(pm);
   pm.addPass(createNNCCPUOutlineParallelPass());
   pm.addNestedPass<func::FuncOp>(createNNCCPUExpandCopiesPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

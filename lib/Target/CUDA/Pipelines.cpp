@@ -18,8 +18,6 @@
 #include "nnc/Target/CUDA/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
-#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -52,17 +50,8 @@ void mlir::nnc::buildCUDAKernelPipeline(OpPassManager &pm, const CUDAPipelineOpt
   graph.optLevel = options.optLevel;
   graph.vectorBits = 0; // no CPU tiling or vectorization
   buildCPULinalgPipeline(pm, graph);
-  pm.addPass(createNNCCPUDestinationPassingPass());
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.allowReturnAllocsFromLoops = true;
-  bufferize.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createEmptyTensorEliminationPass());
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  pm.addPass(createCanonicalizerPass());
   // The workspace becomes one device allocation the runtime keeps.
-  pm.addPass(createNNCCPUPlanMemoryPass());
-  bufferization::buildBufferDeallocationPipeline(pm);
+  buildBufferizationPipeline(pm);
   pm.addNestedPass<func::FuncOp>(createNNCCPUExpandCopiesPass());
   pm.addNestedPass<func::FuncOp>(createNNCCUDAParallelLoopsPass());
   pm.addPass(createCanonicalizerPass());

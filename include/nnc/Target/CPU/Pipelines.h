@@ -23,6 +23,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 void buildCPULinalgPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 /// linalg on tensors -> LLVM dialect: destination passing, one-shot
 /// bufferization, deallocation, loops, and the conversions to LLVM.
+/// Results written into caller buffers, one-shot bufferization, the workspace
+/// plan and ownership-based deallocation: the step from tensors to buffers
+/// that the CPU and CUDA pipelines share.
+void buildBufferizationPipeline(OpPassManager &pm);
 void buildCPULLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 /// Both of the above: nn -> LLVM dialect.
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
