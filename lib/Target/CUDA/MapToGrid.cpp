@@ -3,14 +3,14 @@
 // The host side of a CUDA model only launches kernels, copies and allocates:
 // every buffer it sees lives in device memory. Device loops become 1-D grids
 // with one thread per iteration (the simplest mapping that keeps neighbouring
-// threads on neighbouring elements); anything else that touches memory runs
+// threads on neighbouring elements), or one warp per iteration where the
+// strategy chose to split a long sum; anything else that touches memory runs
 // as a one-thread kernel so that the host never dereferences a device pointer.
 //
 //===----------------------------------------------------------------------===//
 
 #include "nnc/Target/CUDA/Passes.h"
 
-#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
