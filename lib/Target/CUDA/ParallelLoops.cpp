@@ -66,12 +66,39 @@ SmallVector<Value> inlineBody(OpBuilder &b, Location loc, linalg::GenericOp op, 
   return yielded;
 }
 
+/// How many points of the first parallel dimension one thread computes: 4
+/// for a contraction with more points than warp-shared sums take
+/// (nnc-cuda-select-strategy) and a reduction long enough to pay, when an
+/// input does not depend on that dimension, so that each of its loads feeds
+/// four multiply-adds; else 1.
+int64_t pointsPerThread(linalg::GenericOp op) {
+  constexpr int64_t kJam = 4, kMinReduction = 64;
+  unsigned numParallel = op.getNumParallelLoops();
+  if (numParallel == 0 || numParallel == op.getNumLoops())
+    return 1;
+  SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+  if (llvm::any_of(sizes, ShapedType::isDynamic))
+    return 1;
+  int64_t points = 1, steps = 1;
+  for (auto [d, size] : llvm::enumerate(sizes))
+    (d < numParallel ? points : steps) *= size;
+  if (points <= nnc::cuda::kMaxWarpSharedPoints || steps < kMinReduction || sizes[0] % kJam)
+    return 1;
+  bool reused = llvm::any_of(op.getDpsInputOperands(), [&](OpOperand *input) {
+    return isa<MemRefType>(input->get().getType()) &&
+           !op.getMatchingIndexingMap(input).isFunctionOfDim(0);
+  });
+  return reused ? kJam : 1;
+}
+
 /// Lowers `op` (parallel dimensions first) to an scf.parallel over its
 /// parallel dimensions in which each point keeps its outputs in registers
 /// across the reduction loops: one load of each output before them, one store
 /// after. (Upstream's loops reload and store the output at every reduction
 /// step, which a GPU thread pays as a memory round trip per multiply-add.)
-/// Fails, creating nothing, when an output depends on a reduction dimension.
+/// A point covers `pointsPerThread` consecutive indices of the first
+/// dimension, their sums interleaved in one reduction loop. Fails, creating
+/// nothing, when an output depends on a reduction dimension.
 LogicalResult lowerToParallelLoops(RewriterBase &rewriter, linalg::GenericOp op) {
   unsigned numParallel = op.getNumParallelLoops();
   for (OpOperand &init : op.getDpsInitsMutable()) {
@@ -80,6 +107,7 @@ LogicalResult lowerToParallelLoops(RewriterBase &rewriter, linalg::GenericOp op)
       if (map.isFunctionOfDim(d))
         return failure();
   }
+  int64_t jam = pointsPerThread(op);
   Location loc = op.getLoc();
   SmallVector<Range> ranges =
       cast<linalg::LinalgOp>(op.getOperation()).createLoopRanges(rewriter, loc);
@@ -95,36 +123,64 @@ LogicalResult lowerToParallelLoops(RewriterBase &rewriter, linalg::GenericOp op)
       reductionSteps;
   bounds(0, numParallel, parallelLbs, parallelUbs, parallelSteps);
   bounds(numParallel, op.getNumLoops(), reductionLbs, reductionUbs, reductionSteps);
+  Value firstStep = numParallel ? parallelSteps[0] : Value();
+  if (jam > 1)
+    parallelSteps[0] = arith::MulIOp::create(
+        rewriter, loc, firstStep, arith::ConstantIndexOp::create(rewriter, loc, jam));
 
-  auto pointBody = [&](OpBuilder &b, Location loc, ValueRange parallelIvs) {
+  unsigned numInits = op.getNumDpsInits();
+  auto pointBody = [&](OpBuilder &b, Location loc, ValueRange pointIvs) {
+    // The parallel indices of each of the point's `jam` iterations.
+    SmallVector<SmallVector<Value>> iterationIvs;
+    for (int64_t j = 0; j < jam; ++j) {
+      SmallVector<Value> ivs(pointIvs);
+      if (j > 0)
+        ivs[0] = arith::AddIOp::create(
+            b, loc, ivs[0],
+            arith::MulIOp::create(b, loc, firstStep, arith::ConstantIndexOp::create(b, loc, j)));
+      iterationIvs.push_back(ivs);
+    }
     // Outputs do not depend on the reduction dimensions: any value stands in.
-    SmallVector<Value> outputIvs(parallelIvs);
-    outputIvs.append(reductionLbs.begin(), reductionLbs.end());
+    auto outputIvs = [&](int64_t j) {
+      SmallVector<Value> ivs(iterationIvs[j]);
+      ivs.append(reductionLbs.begin(), reductionLbs.end());
+      return ivs;
+    };
     // An output the body does not read (elementwise ops) is not loaded.
     SmallVector<Value> initial;
-    for (OpOperand &init : op.getDpsInitsMutable()) {
-      if (op.payloadUsesValueFromOperand(&init)) {
-        initial.push_back(loadOperand(b, loc, op, init, outputIvs));
-        continue;
+    for (int64_t j = 0; j < jam; ++j)
+      for (OpOperand &init : op.getDpsInitsMutable()) {
+        if (op.payloadUsesValueFromOperand(&init)) {
+          initial.push_back(loadOperand(b, loc, op, init, outputIvs(j)));
+          continue;
+        }
+        Type element = getElementTypeOrSelf(init.get().getType());
+        initial.push_back(
+            arith::ConstantOp::create(b, loc, cast<TypedAttr>(b.getZeroAttr(element))));
       }
-      Type element = getElementTypeOrSelf(init.get().getType());
-      initial.push_back(arith::ConstantOp::create(b, loc, cast<TypedAttr>(b.getZeroAttr(element))));
-    }
     scf::LoopNest nest = scf::buildLoopNest(
         b, loc, reductionLbs, reductionUbs, reductionSteps, initial,
         [&](OpBuilder &b, Location loc, ValueRange reductionIvs, ValueRange outputs) {
-          SmallVector<Value> ivs(parallelIvs);
-          ivs.append(reductionIvs.begin(), reductionIvs.end());
-          return inlineBody(b, loc, op, ivs, outputs);
+          scf::ValueVector results;
+          for (int64_t j = 0; j < jam; ++j) {
+            SmallVector<Value> ivs(iterationIvs[j]);
+            ivs.append(reductionIvs.begin(), reductionIvs.end());
+            llvm::append_range(results, inlineBody(b, loc, op, ivs,
+                                                   outputs.slice(j * numInits, numInits)));
+          }
+          return results;
         });
-    for (auto [init, value] : llvm::zip(op.getDpsInitsMutable(), nest.results)) {
-      AffineMap map = op.getMatchingIndexingMap(&init);
-      SmallVector<Value> indices;
-      for (AffineExpr expr : map.getResults())
-        indices.push_back(affine::AffineApplyOp::create(
-            b, loc, AffineMap::get(map.getNumDims(), 0, expr), outputIvs));
-      memref::StoreOp::create(b, loc, value, init.get(), indices);
-    }
+    for (int64_t j = 0; j < jam; ++j)
+      for (auto [init, value] :
+           llvm::zip(op.getDpsInitsMutable(), ValueRange(nest.results).slice(j * numInits,
+                                                                             numInits))) {
+        AffineMap map = op.getMatchingIndexingMap(&init);
+        SmallVector<Value> indices;
+        for (AffineExpr expr : map.getResults())
+          indices.push_back(affine::AffineApplyOp::create(
+              b, loc, AffineMap::get(map.getNumDims(), 0, expr), outputIvs(j)));
+        memref::StoreOp::create(b, loc, value, init.get(), indices);
+      }
   };
   if (numParallel == 0)
     pointBody(rewriter, loc, ValueRange());

@@ -13,10 +13,8 @@ using namespace mlir;
 using nnc::cuda::kWarpSize;
 
 namespace {
-/// Below this many steps a warp's lanes would idle in a split reduction;
-/// above this many points one thread per point already fills the GPU.
+/// Below this many steps a warp's lanes would idle in a split reduction.
 constexpr int64_t kMinSplitReduction = 256;
-constexpr int64_t kMaxSplitPoints = 1 << 16;
 
 std::optional<int64_t> tripCount(Value lb, Value ub, Value step) {
   auto l = getConstantIntValue(lb), u = getConstantIntValue(ub), s = getConstantIntValue(step);
@@ -89,7 +87,7 @@ struct NNCCUDASelectStrategyPass final
       // Few points with long sums (the last convolutions of a CNN, a
       // classifier's matrix-vector product): a warp per point, each lane
       // summing every 32nd step.
-      int64_t lanes = total && *total <= kMaxSplitPoints &&
+      int64_t lanes = total && *total <= nnc::cuda::kMaxWarpSharedPoints &&
                               splittableReduction(loop).second >= kMinSplitReduction
                           ? kWarpSize
                           : 1;

@@ -70,3 +70,21 @@ func.func @reduce_all(%x: memref<3x4xf32>, %y: memref<f32>) {
   }
   return
 }
+
+// -----
+
+// Many outputs and a k loop worth sharing loads: a point covers four rows,
+// their sums interleaved, so that each load of %b feeds four multiply-adds.
+// CHECK-LABEL: func.func @matmul_rows
+//       CHECK:   %[[FOUR:.*]] = arith.muli %{{.*}}, %c4
+//       CHECK:   scf.parallel (%[[I:.*]], %{{.*}}) = (%{{.*}}, %{{.*}}) to (%c256, %c512) step (%[[FOUR]], %{{.*}})
+//       CHECK:     scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (f32, f32, f32, f32)
+//       CHECK:       scf.yield %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : f32, f32, f32, f32
+//       CHECK:     memref.store
+//       CHECK:     memref.store
+//       CHECK:     memref.store
+//       CHECK:     memref.store
+func.func @matmul_rows(%a: memref<256x128xf32>, %b: memref<128x512xf32>, %c: memref<256x512xf32>) {
+  linalg.matmul ins(%a, %b : memref<256x128xf32>, memref<128x512xf32>) outs(%c : memref<256x512xf32>)
+  return
+}

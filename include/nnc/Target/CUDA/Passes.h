@@ -21,6 +21,9 @@ constexpr llvm::StringLiteral kBlockSizeAttrName = "nnc.cuda.block_size";
 /// splitting its reduction loop (1 or a warp, 32).
 constexpr llvm::StringLiteral kLanesAttrName = "nnc.cuda.lanes_per_iteration";
 constexpr int64_t kWarpSize = 32;
+/// Loops of at most this many iterations may have a warp share each one;
+/// above it one thread per iteration already fills the GPU.
+constexpr int64_t kMaxWarpSharedPoints = 1 << 16;
 
 /// The reduction loop of `loop`'s body that a warp can share: the body's one
 /// scf.for, carrying one f32 that each step (through nested loops of the same

@@ -16,6 +16,13 @@ def NNCCUDAParallelLoopsPass : Pass<"nnc-cuda-parallel-loops", "mlir::func::Func
     loads each output once (when the body reads it), carries it through the
     reduction loops as an iteration argument, and stores it once. An op with
     no parallel dimension becomes a plain `scf.for` nest.
+
+    A contraction with more points than warp-shared sums take (65536, see
+    nnc-cuda-select-strategy), a reduction of at least 64 steps, a first
+    dimension divisible by 4 and an input that does not depend on it: each
+    point covers 4 consecutive indices of the first dimension, their sums
+    interleaved in one reduction loop, so that each load of that input feeds
+    4 multiply-adds (f32 1024^3 MatMul on an H100: 0.77 -> 0.47 ms).
   }];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect"];
