@@ -10,6 +10,6 @@ runtime (ctypes); nothing here links LLVM or MLIR.
 """
 
 from ._compiler import compile
-from ._runtime import Module, NNCError, TensorInfo
+from ._runtime import Module, NNCError, TensorInfo, cuda_device_status
 
-__all__ = ["compile", "Module", "NNCError", "TensorInfo"]
+__all__ = ["compile", "Module", "NNCError", "TensorInfo", "cuda_device_status"]

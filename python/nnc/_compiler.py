@@ -9,14 +9,16 @@ from ._runtime import Module, NNCError
 
 
 def compile(model, *, input_shapes=None, bind_inputs=None, opt_level=2, mcpu=None, mattr=None,
-            output=None, threads=1):
+            output=None, threads=1, target="cpu", gpu_arch=None):
     """Compiles `model` (a path to .onnx/.onnxtxt, or an onnx.ModelProto) and loads it.
 
     input_shapes: {name: shape} for inputs with dynamic dims. bind_inputs: {name: path of a
     TensorProto file} to fold inputs into constants. opt_level: 0-3. mcpu/mattr: target CPU
     and features (default: the host). output: where to keep the shared library (default: a
-    temporary file). threads: how many threads a run uses, the calling one included. Raises
-    NNCError with the compiler's message on failure."""
+    temporary file). threads: how many threads a run uses, the calling one included.
+    target: "cpu" or "cuda" (PTX for an NVIDIA GPU, gpu_arch e.g. "sm_90", default sm_80; the
+    Module then runs on the GPU, and loading it fails without a CUDA driver and device).
+    Raises NNCError with the compiler's message on failure."""
     with tempfile.TemporaryDirectory(prefix="nnc-") as scratch:
         if not isinstance(model, (str, os.PathLike)):
             path = os.path.join(scratch, "model.onnx")
@@ -35,6 +37,9 @@ def compile(model, *, input_shapes=None, bind_inputs=None, opt_level=2, mcpu=Non
             command.append(f"--mcpu={mcpu}")
         if mattr:
             command.append(f"--mattr={mattr}")
+        command.append(f"--target={target}")
+        if gpu_arch:
+            command.append(f"--gpu-arch={gpu_arch}")
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             raise NNCError(result.stderr.strip() or f"nnc-compile failed ({result.returncode})")

@@ -56,12 +56,26 @@ def _runtime():
         for info in (lib.nnc_model_input_info, lib.nnc_model_output_info):
             info.restype = status
             info.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(_TensorInfo)]
+        lib.nnc_model_device.restype = ctypes.c_int
+        lib.nnc_model_device.argtypes = [ctypes.c_void_p]
+        lib.nnc_cuda_device_status.restype = status
         lib.nnc_model_run.restype = status
         lib.nnc_model_run.argtypes = [ctypes.c_void_p, ctypes.POINTER(_TensorView),
                                       ctypes.c_size_t, ctypes.POINTER(_TensorView),
                                       ctypes.c_size_t]
         _lib = lib
     return _lib
+
+
+def cuda_device_status():
+    """None when a CUDA device is usable for CUDA models, else why not."""
+    lib = _runtime()
+    status = lib.nnc_cuda_device_status()
+    if not status:
+        return None
+    message = lib.nnc_status_message(status).decode()
+    lib.nnc_status_free(status)
+    return message
 
 
 def _check(status):
@@ -86,6 +100,8 @@ class Module:
         self.library_path = str(library_path)
         self.inputs = self._infos(lib.nnc_model_input_count, lib.nnc_model_input_info)
         self.outputs = self._infos(lib.nnc_model_output_count, lib.nnc_model_output_info)
+        # "cpu" or "cuda": where runs compute (inputs and outputs are host arrays either way).
+        self.device = "cuda" if lib.nnc_model_device(handle) == 1 else "cpu"
 
     def _infos(self, count_fn, info_fn):
         infos = []

@@ -115,6 +115,26 @@ class MathApproximationTest(unittest.TestCase):
             np.testing.assert_allclose(y, np.array(values, np.float32), rtol=1e-6, err_msg=op)
 
 
+class CudaTest(unittest.TestCase):
+    """target="cuda": on a machine without a usable GPU, loading the compiled model fails with
+    the runtime's reason; with one, the model runs there and matches the CPU build."""
+
+    def test_cuda_target(self):
+        why = nnc.cuda_device_status()
+        if why is not None:
+            with self.assertRaisesRegex(nnc.NNCError, "is a CUDA model, and "):
+                nnc.compile(DIGITS, target="cuda")
+            return
+        module = nnc.compile(DIGITS, target="cuda", gpu_arch="sm_80")
+        self.assertEqual(module.device, "cuda")
+        image = np.load(os.path.join(REPO, "examples", "digits", "test_images.npy"))[:1]
+        np.testing.assert_allclose(module.run([image])[0], nnc.compile(DIGITS).run([image])[0],
+                                   rtol=1e-4, atol=1e-5)
+
+    def test_cpu_modules_say_so(self):
+        self.assertEqual(nnc.compile(DIGITS).device, "cpu")
+
+
 class CompileTest(unittest.TestCase):
     def test_model_proto_and_input_shape(self):
         graph = helper.make_graph(

@@ -55,9 +55,7 @@ SmallVector<llvm::Function *> takeStructors(llvm::Module &module, StringRef arra
   array->eraseFromParent();
   return functions;
 }
-} // namespace
 
-namespace {
 bool isDeviceCall(llvm::Instruction &inst) {
   auto *call = dyn_cast<llvm::CallInst>(&inst);
   return call && call->getCalledFunction() &&
@@ -67,7 +65,6 @@ bool isDeviceCall(llvm::Instruction &inst) {
 bool makesDeviceCalls(llvm::Function &function) {
   return llvm::any_of(llvm::instructions(function), isDeviceCall);
 }
-
 } // namespace
 
 LogicalResult mlir::nnc::routeCUDAHostCalls(llvm::Module &module, llvm::Function &main,
@@ -82,6 +79,11 @@ LogicalResult mlir::nnc::routeCUDAHostCalls(llvm::Module &module, llvm::Function
   SmallVector<llvm::Function *> structors = takeStructors(module, "llvm.global_ctors");
   llvm::append_range(structors, takeStructors(module, "llvm.global_dtors"));
   for (llvm::Function *structor : structors) {
+    // The kernel modules' load and unload are the only ones the lowering makes.
+    if (!makesDeviceCalls(*structor)) {
+      error = "unexpected global constructor " + structor->getName().str();
+      return failure();
+    }
     for (llvm::Instruction &inst : llvm::instructions(*structor)) {
       auto *call = dyn_cast<llvm::CallInst>(&inst);
       if (!call || !call->getCalledFunction() ||
