@@ -210,7 +210,7 @@ static nnc_status_t pool_create(int num_workers, nnc_pool_t** out_pool) {
       pool->num_workers = i;
       pool_destroy(pool);
       return nnc_rt_status("nnc: cannot start worker thread %d of %d: %s", i + 1, num_workers,
-                         strerror(error));
+                           strerror(error));
     }
     pool->num_workers = i + 1;
   }

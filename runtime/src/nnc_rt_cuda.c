@@ -6,13 +6,13 @@
  * status that says so. Only the driver API is used (no cudart), through the
  * few entry points below.
  */
-#include "nnc_rt_internal.h"
-
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "nnc_rt_internal.h"
 
 typedef int CUresult; /* 0 == CUDA_SUCCESS */
 typedef int CUdevice;
@@ -51,8 +51,8 @@ static struct {
   CUresult (*cuModuleLoadDataEx)(CUmodule*, const void*, unsigned, int*, void**);
   CUresult (*cuModuleUnload)(CUmodule);
   CUresult (*cuModuleGetFunction)(CUfunction*, CUmodule, const char*);
-  CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned,
-                             unsigned, unsigned, CUstream, void**, void**);
+  CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
+                             unsigned, CUstream, void**, void**);
   CUresult (*cuGetErrorName)(CUresult, const char**);
 } cu;
 
@@ -62,8 +62,8 @@ static char driver_error[400]; /* empty when the driver loaded */
 static void load_driver(void) {
   void* library = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   if (!library) {
-    snprintf(driver_error, sizeof driver_error,
-             "no CUDA driver: cannot open libcuda.so.1 (%s)", dlerror());
+    snprintf(driver_error, sizeof driver_error, "no CUDA driver: cannot open libcuda.so.1 (%s)",
+             dlerror());
     return;
   }
   struct {
@@ -207,16 +207,14 @@ static void table_launch_kernel(void* context, void* function, int64_t grid_x, i
   (void)num_params;
   nnc_cuda_model_t* model = (nnc_cuda_model_t*)context;
   if (!function || model->error[0]) return;
-  CUresult result = cu.cuLaunchKernel(
-      (CUfunction)function, (unsigned)grid_x, (unsigned)grid_y, (unsigned)grid_z,
-      (unsigned)block_x, (unsigned)block_y, (unsigned)block_z, (unsigned)shared_bytes,
-      (CUstream)stream, params, extra);
+  CUresult result =
+      cu.cuLaunchKernel((CUfunction)function, (unsigned)grid_x, (unsigned)grid_y, (unsigned)grid_z,
+                        (unsigned)block_x, (unsigned)block_y, (unsigned)block_z,
+                        (unsigned)shared_bytes, (CUstream)stream, params, extra);
   if (result != 0) fail(model, "launching a kernel", result);
 }
 
-static void* table_stream_create(void* context) {
-  return ((nnc_cuda_model_t*)context)->stream;
-}
+static void* table_stream_create(void* context) { return ((nnc_cuda_model_t*)context)->stream; }
 
 /* The run waits for its stream once, at the end. */
 static void table_stream_synchronize(void* context, void* stream) {
@@ -304,9 +302,9 @@ void nnc_rt_cuda_model_destroy(nnc_cuda_model_t* model) {
   free(model);
 }
 
-nnc_status_t nnc_rt_cuda_model_create(const nnc_kernel_model_v0_t* kernel, const size_t* input_bytes,
-                                      const size_t* output_bytes, const char* origin,
-                                      nnc_cuda_model_t** out_model) {
+nnc_status_t nnc_rt_cuda_model_create(const nnc_kernel_model_v0_t* kernel,
+                                      const size_t* input_bytes, const size_t* output_bytes,
+                                      const char* origin, nnc_cuda_model_t** out_model) {
   nnc_status_t status = nnc_rt_cuda_check();
   if (status) {
     nnc_status_t named = nnc_rt_status("nnc: %s is a CUDA model, and %s", origin,
@@ -395,8 +393,8 @@ nnc_status_t nnc_rt_cuda_model_run(nnc_cuda_model_t* model, void* const* data,
     pointers[i] = device_pointers ? data[i] : (void*)(uintptr_t)model->buffers[i];
   for (size_t i = 0; !device_pointers && i < num_inputs && result == 0; ++i)
     if (model->input_bytes[i])
-      result = cu.cuMemcpyHtoDAsync(model->buffers[i], data[i], model->input_bytes[i],
-                                    model->stream);
+      result =
+          cu.cuMemcpyHtoDAsync(model->buffers[i], data[i], model->input_bytes[i], model->stream);
   if (result != 0) fail(model, "copying an input to the GPU", result);
   if (!model->error[0]) {
     nnc_kernel_env_v0_t env = {no_parallel_for, NULL, (void*)(uintptr_t)model->workspace,
@@ -405,8 +403,8 @@ nnc_status_t nnc_rt_cuda_model_run(nnc_cuda_model_t* model, void* const* data,
   }
   for (size_t i = num_inputs; !device_pointers && i < num_buffers && !model->error[0]; ++i)
     if (model->output_bytes[i - num_inputs]) {
-      result = cu.cuMemcpyDtoHAsync(data[i], model->buffers[i],
-                                    model->output_bytes[i - num_inputs], model->stream);
+      result = cu.cuMemcpyDtoHAsync(data[i], model->buffers[i], model->output_bytes[i - num_inputs],
+                                    model->stream);
       if (result != 0) fail(model, "copying an output from the GPU", result);
     }
   /* Kernel faults surface here. */

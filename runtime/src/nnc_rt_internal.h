@@ -15,9 +15,9 @@ typedef struct nnc_cuda_model_s nnc_cuda_model_t;
 /* Whether a CUDA device is usable: NULL, or why not. */
 nnc_status_t nnc_rt_cuda_check(void);
 /* Opens the GPU for a model (`origin` names it in errors). */
-nnc_status_t nnc_rt_cuda_model_create(const nnc_kernel_model_v0_t* kernel, const size_t* input_bytes,
-                                      const size_t* output_bytes, const char* origin,
-                                      nnc_cuda_model_t** out_model);
+nnc_status_t nnc_rt_cuda_model_create(const nnc_kernel_model_v0_t* kernel,
+                                      const size_t* input_bytes, const size_t* output_bytes,
+                                      const char* origin, nnc_cuda_model_t** out_model);
 void nnc_rt_cuda_model_destroy(nnc_cuda_model_t* model);
 /* One run; `data` holds the inputs' then the outputs' pointers, host memory
  * unless `device_pointers`. Runs of one model are serialized. */

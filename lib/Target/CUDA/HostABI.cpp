@@ -111,8 +111,7 @@ LogicalResult mlir::nnc::routeCUDAHostCalls(llvm::Module &module, llvm::Function
     llvm::SmallPtrSet<llvm::GlobalVariable *, 2> handles;
     for (llvm::Instruction &inst : llvm::instructions(*structor))
       for (llvm::Value *operand : inst.operands())
-        if (auto *global = dyn_cast<llvm::GlobalVariable>(operand);
-            global && !global->isConstant())
+        if (auto *global = dyn_cast<llvm::GlobalVariable>(operand); global && !global->isConstant())
           handles.insert(global);
     structor->eraseFromParent();
     for (llvm::GlobalVariable *handle : handles)
@@ -145,8 +144,8 @@ LogicalResult mlir::nnc::routeCUDAHostCalls(llvm::Module &module, llvm::Function
   for (llvm::Function *host : hosts) {
     llvm::Value *env = host->getArg(host->arg_size() - 1);
     b.SetInsertPoint(&*host->getEntryBlock().getFirstInsertionPt());
-    llvm::Value *table = b.CreateLoad(
-        ptrType, b.CreateConstGEP1_64(ptrType, env, kEnvCudaField), "cuda");
+    llvm::Value *table =
+        b.CreateLoad(ptrType, b.CreateConstGEP1_64(ptrType, env, kEnvCudaField), "cuda");
     auto *tableContext = cast<llvm::Instruction>(b.CreateLoad(ptrType, table, "cuda.context"));
     auto tableEntry = [&](StringRef name) {
       return b.CreateLoad(ptrType, b.CreateConstGEP1_64(ptrType, table, *tableIndex(name)));
@@ -195,8 +194,7 @@ LogicalResult mlir::nnc::routeCUDAHostCalls(llvm::Module &module, llvm::Function
     }
   }
   for (llvm::Function &function : llvm::make_early_inc_range(module))
-    if (function.isDeclaration() && function.getName().starts_with("mgpu") &&
-        function.use_empty())
+    if (function.isDeclaration() && function.getName().starts_with("mgpu") && function.use_empty())
       function.eraseFromParent();
   return success();
 }

@@ -113,8 +113,7 @@ void cloneSplitSum(OpBuilder &b, Location loc, scf::ForOp split, Value lane, int
   cloned.setLowerBound(arith::AddIOp::create(b, loc, cloned.getLowerBound(),
                                              arith::MulIOp::create(b, loc, lane, step)));
   cloned.setStep(arith::MulIOp::create(b, loc, step, lanesValue));
-  cloned.getInitArgsMutable()[0].assign(
-      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f)));
+  cloned.getInitArgsMutable()[0].assign(arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f)));
   b.setInsertionPointAfter(cloned);
   Value sum = cloned.getResult(0);
   for (int64_t offset = lanes / 2; offset > 0; offset /= 2) {
@@ -161,9 +160,9 @@ LogicalResult mapParallelLoop(scf::ParallelOp loop) {
   Value grid = arith::MaxSIOp::create(b, loc, arith::CeilDivSIOp::create(b, loc, threads, block),
                                       arith::ConstantIndexOp::create(b, loc, 1));
   gpu::LaunchOp launch = createLaunch(b, loc, grid, block);
-  Value linear = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, launch.getBlockIds().x, block),
-      launch.getThreadIds().x);
+  Value linear =
+      arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, launch.getBlockIds().x, block),
+                            launch.getThreadIds().x);
   Value point = linear, lane;
   if (lanes > 1) {
     point = arith::DivUIOp::create(b, loc, linear, lanesValue);
@@ -179,9 +178,8 @@ LogicalResult mapParallelLoop(scf::ParallelOp loop) {
     Value position = arith::RemUIOp::create(b, loc, remaining, counts[d]);
     if (d > 0)
       remaining = arith::DivUIOp::create(b, loc, remaining, counts[d]);
-    Value iv = arith::AddIOp::create(
-        b, loc, loop.getLowerBound()[d],
-        arith::MulIOp::create(b, loc, position, loop.getStep()[d]));
+    Value iv = arith::AddIOp::create(b, loc, loop.getLowerBound()[d],
+                                     arith::MulIOp::create(b, loc, position, loop.getStep()[d]));
     mapping.map(loop.getInductionVars()[d], iv);
   }
   for (Operation &op : loop.getBody()->without_terminator()) {
@@ -290,8 +288,7 @@ void useDeviceMemory(func::FuncOp func) {
   });
 }
 
-struct NNCCUDAMapToGridPass final
-    : nnc::impl::NNCCUDAMapToGridPassBase<NNCCUDAMapToGridPass> {
+struct NNCCUDAMapToGridPass final : nnc::impl::NNCCUDAMapToGridPassBase<NNCCUDAMapToGridPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto main = module.lookupSymbol<func::FuncOp>("main");

@@ -30,13 +30,12 @@ struct NNCCUDAMergeKernelModulesPass final
       bool single = std::distance(kernels.begin(), kernels.end()) == 1;
       for (auto kernel : kernels)
         kernelNames[source.getName()][kernel.getName()] =
-            single ? source.getName().str()
-                   : (source.getName() + "_" + kernel.getName()).str();
+            single ? source.getName().str() : (source.getName() + "_" + kernel.getName()).str();
     }
     module.walk([&](gpu::LaunchFuncOp launch) {
       const std::string &name = kernelNames[launch.getKernelModuleName()][launch.getKernelName()];
-      launch.setKernelAttr(SymbolRefAttr::get(context, kKernelModuleName,
-                                              {FlatSymbolRefAttr::get(context, name)}));
+      launch.setKernelAttr(
+          SymbolRefAttr::get(context, kKernelModuleName, {FlatSymbolRefAttr::get(context, name)}));
     });
     for (gpu::GPUModuleOp source : kernelModules)
       for (auto kernel : source.getOps<gpu::GPUFuncOp>())

@@ -37,8 +37,8 @@ Value loadOperand(OpBuilder &b, Location loc, linalg::GenericOp op, OpOperand &o
   AffineMap map = op.getMatchingIndexingMap(&operand);
   SmallVector<Value> indices;
   for (AffineExpr expr : map.getResults())
-    indices.push_back(affine::AffineApplyOp::create(
-        b, loc, AffineMap::get(map.getNumDims(), 0, expr), ivs));
+    indices.push_back(
+        affine::AffineApplyOp::create(b, loc, AffineMap::get(map.getNumDims(), 0, expr), ivs));
   return memref::LoadOp::create(b, loc, operand.get(), indices);
 }
 
@@ -49,8 +49,7 @@ SmallVector<Value> inlineBody(OpBuilder &b, Location loc, linalg::GenericOp op, 
   Block &body = *op.getBlock();
   IRMapping mapping;
   for (OpOperand *input : op.getDpsInputOperands())
-    mapping.map(body.getArgument(input->getOperandNumber()),
-                loadOperand(b, loc, op, *input, ivs));
+    mapping.map(body.getArgument(input->getOperandNumber()), loadOperand(b, loc, op, *input, ivs));
   for (auto [i, value] : llvm::enumerate(outputs))
     mapping.map(body.getArgument(op.getNumDpsInputs() + i), value);
   for (Operation &inner : body.without_terminator()) {
@@ -111,8 +110,8 @@ LogicalResult lowerToParallelLoops(RewriterBase &rewriter, linalg::GenericOp op)
   Location loc = op.getLoc();
   SmallVector<Range> ranges =
       cast<linalg::LinalgOp>(op.getOperation()).createLoopRanges(rewriter, loc);
-  auto bounds = [&](unsigned begin, unsigned end, SmallVector<Value> &lbs,
-                    SmallVector<Value> &ubs, SmallVector<Value> &steps) {
+  auto bounds = [&](unsigned begin, unsigned end, SmallVector<Value> &lbs, SmallVector<Value> &ubs,
+                    SmallVector<Value> &steps) {
     for (unsigned d = begin; d < end; ++d) {
       lbs.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, ranges[d].offset));
       ubs.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, ranges[d].size));
@@ -125,8 +124,8 @@ LogicalResult lowerToParallelLoops(RewriterBase &rewriter, linalg::GenericOp op)
   bounds(numParallel, op.getNumLoops(), reductionLbs, reductionUbs, reductionSteps);
   Value firstStep = numParallel ? parallelSteps[0] : Value();
   if (jam > 1)
-    parallelSteps[0] = arith::MulIOp::create(
-        rewriter, loc, firstStep, arith::ConstantIndexOp::create(rewriter, loc, jam));
+    parallelSteps[0] = arith::MulIOp::create(rewriter, loc, firstStep,
+                                             arith::ConstantIndexOp::create(rewriter, loc, jam));
 
   unsigned numInits = op.getNumDpsInits();
   auto pointBody = [&](OpBuilder &b, Location loc, ValueRange pointIvs) {
@@ -165,15 +164,14 @@ LogicalResult lowerToParallelLoops(RewriterBase &rewriter, linalg::GenericOp op)
           for (int64_t j = 0; j < jam; ++j) {
             SmallVector<Value> ivs(iterationIvs[j]);
             ivs.append(reductionIvs.begin(), reductionIvs.end());
-            llvm::append_range(results, inlineBody(b, loc, op, ivs,
-                                                   outputs.slice(j * numInits, numInits)));
+            llvm::append_range(results,
+                               inlineBody(b, loc, op, ivs, outputs.slice(j * numInits, numInits)));
           }
           return results;
         });
     for (int64_t j = 0; j < jam; ++j)
-      for (auto [init, value] :
-           llvm::zip(op.getDpsInitsMutable(), ValueRange(nest.results).slice(j * numInits,
-                                                                             numInits))) {
+      for (auto [init, value] : llvm::zip(op.getDpsInitsMutable(),
+                                          ValueRange(nest.results).slice(j * numInits, numInits))) {
         AffineMap map = op.getMatchingIndexingMap(&init);
         SmallVector<Value> indices;
         for (AffineExpr expr : map.getResults())
