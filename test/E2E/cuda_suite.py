@@ -29,7 +29,6 @@ Exit status: 0 no unexpected failure, 1 some, 2 setup error, 77 skipped.
 
 import argparse
 import concurrent.futures
-import ctypes
 import json
 import os
 import re
@@ -194,19 +193,11 @@ def mode_build(args):
     return 0
 
 
-def device_status(runtime_lib):
-    """None when a CUDA device is usable, else why not."""
-    lib = ctypes.CDLL(runtime_lib)
-    lib.nnc_cuda_device_status.restype = ctypes.c_void_p
-    lib.nnc_status_message.restype = ctypes.c_char_p
-    lib.nnc_status_message.argtypes = [ctypes.c_void_p]
-    lib.nnc_status_free.argtypes = [ctypes.c_void_p]
-    status = lib.nnc_cuda_device_status()
-    if not status:
-        return None
-    message = lib.nnc_status_message(status).decode()
-    lib.nnc_status_free(status)
-    return message
+def device_status():
+    """None when a CUDA device is usable, else why not (the runtime at NNC_RUNTIME_LIB says)."""
+    sys.path.insert(0, os.path.join(REPO_ROOT, "python"))
+    import nnc
+    return nnc.cuda_device_status()
 
 
 def load_tensor(path):
@@ -278,7 +269,7 @@ def mode_run(args):
     if not runtime_lib:
         print("error: set NNC_RUNTIME_LIB to libnnc_rt.so", file=sys.stderr)
         return 2
-    why = device_status(runtime_lib)
+    why = device_status()
     if why:
         print(f"skipped: no CUDA device ({why})")
         return SKIP
@@ -344,7 +335,7 @@ def main():
     if args.mode == "worker":
         return mode_worker(args)
     if args.mode == "e2e":
-        why = device_status(os.environ["NNC_RUNTIME_LIB"])
+        why = device_status()
         if why:
             print(f"skipped: no CUDA device ({why})")
             return SKIP
