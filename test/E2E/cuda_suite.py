@@ -44,14 +44,10 @@ MODELS = ["mlp", "lenet", "resnet18", "mobilenetv2", "bert", "lstm"]
 SKIP = 77
 
 
-def read_xfail(path):
-    entries = {}
-    if os.path.exists(path):
-        for line in open(path):
-            name, _, reason = line.partition("#")
-            if name.strip():
-                entries[name.strip()] = reason.strip()
-    return entries
+def xfail_lists(args):
+    """This suite's known failures and the CPU node suite's."""
+    import onnx_node_import
+    return onnx_node_import.read_xfail(args.xfail), onnx_node_import.read_xfail(args.cpu_xfail)
 
 
 def find_ptxas():
@@ -160,7 +156,7 @@ def mode_ptx(args):
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         outcomes = list(pool.map(lambda t: check_ptx(args, t, args.out, ptxas), tests))
     failures = {t[0]: m for t, m in zip(tests, outcomes) if m}
-    return summarize("ptx", tests, failures, read_xfail(args.xfail), read_xfail(args.cpu_xfail))
+    return summarize("ptx", tests, failures, *xfail_lists(args))
 
 
 def mode_build(args):
@@ -303,7 +299,7 @@ def mode_run(args):
     tests = [(e["name"], None, None, None) for e in manifest
              if not args.filter or re.search(args.filter, e["name"])]
     failures = {k: v for k, v in failures.items() if any(k == t[0] for t in tests)}
-    return summarize("run", tests, failures, read_xfail(args.xfail), read_xfail(args.cpu_xfail))
+    return summarize("run", tests, failures, *xfail_lists(args))
 
 
 def main():
