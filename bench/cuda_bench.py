@@ -56,43 +56,31 @@ def build(args):
     return 0
 
 
-class DeviceModel:
-    """A CUDA model run on torch tensors' device memory (nnc_model_run_device)."""
+def device_runner(path, inputs, outputs):
+    """A call that runs the CUDA model at `path` on torch tensors' device memory through the nnc
+    package's runtime bindings (nnc_model_run_device: no host copies)."""
+    import torch
+    sys.path.insert(0, os.path.join(REPO_ROOT, "python"))
+    from nnc import _runtime
+    module = _runtime.Module(path)
+    codes = {torch.float32: 1, torch.int64: 7, torch.float16: 10}
 
-    def __init__(self, lib, path):
-        self.lib = lib
-        self.handle = ctypes.c_void_p()
-        self.check(lib.nnc_model_load_file(path.encode(), ctypes.byref(self.handle)))
+    def views(tensors):
+        shapes = [(ctypes.c_int64 * t.dim())(*t.shape) for t in tensors]
+        array = (_runtime._TensorView * len(tensors))(*(
+            _runtime._TensorView(t.data_ptr(), codes[t.dtype], t.dim(), shape,
+                                 t.numel() * t.element_size())
+            for t, shape in zip(tensors, shapes)))
+        return array, shapes
 
-    def check(self, status):
-        if status:
-            message = self.lib.nnc_status_message(status).decode()
-            self.lib.nnc_status_free(status)
-            raise RuntimeError(message)
+    (in_views, in_shapes), (out_views, out_shapes) = views(inputs), views(outputs)
+    lib = _runtime._runtime()
 
-    def views(self, tensors):
-        import torch
-        codes = {torch.float32: 1, torch.int64: 7, torch.float16: 10}
-        views = (View * len(tensors))()
-        self.shapes = [(ctypes.c_int64 * t.dim())(*t.shape) for t in tensors]
-        for i, t in enumerate(tensors):
-            views[i] = View(t.data_ptr(), codes[t.dtype], t.dim(), self.shapes[i],
-                            t.numel() * t.element_size())
-        return views
-
-    def prepare(self, inputs, outputs):
-        self.inputs, self.outputs = self.views(inputs), self.views(outputs)
-        self.counts = (len(inputs), len(outputs))
-        self.keep = self.shapes
-
-    def __call__(self):
-        self.check(self.lib.nnc_model_run_device(self.handle, self.inputs, self.counts[0],
-                                                 self.outputs, self.counts[1]))
-
-
-class View(ctypes.Structure):
-    _fields_ = [("data", ctypes.c_void_p), ("dtype", ctypes.c_int), ("rank", ctypes.c_int32),
-                ("shape", ctypes.POINTER(ctypes.c_int64)), ("byte_size", ctypes.c_size_t)]
+    def run():
+        # The module and the shape arrays the views point at live as long as this call.
+        _runtime._check(lib.nnc_model_run_device(module._handle, in_views, len(in_shapes),
+                                                 out_views, len(out_shapes)))
+    return run
 
 
 def median_ms(fn, sync, iterations):
@@ -109,14 +97,6 @@ def run(args):
     import torch
     sys.path.insert(0, os.path.join(REPO_ROOT, "scripts"))
     import export_test_models as zoo
-    lib = ctypes.CDLL(os.environ["NNC_RUNTIME_LIB"])
-    lib.nnc_status_message.restype = ctypes.c_char_p
-    lib.nnc_status_message.argtypes = [ctypes.c_void_p]
-    lib.nnc_status_free.argtypes = [ctypes.c_void_p]
-    lib.nnc_model_load_file.restype = ctypes.c_void_p
-    lib.nnc_model_run_device.restype = ctypes.c_void_p
-    lib.nnc_model_run_device.argtypes = [ctypes.c_void_p, ctypes.POINTER(View), ctypes.c_size_t,
-                                         ctypes.POINTER(View), ctypes.c_size_t]
     sync = torch.cuda.synchronize
     gpu = torch.cuda.get_device_name()
     lines = []
@@ -136,8 +116,7 @@ def run(args):
         with torch.no_grad():
             expected = model(x)
         out = torch.empty_like(expected)
-        nnc = DeviceModel(lib, os.path.join(args.out, name + ".so"))
-        nnc.prepare([x], [out])
+        nnc = device_runner(os.path.join(args.out, name + ".so"), [x], [out])
         compiled = torch.compile(model)
         results = {"nnc": [], "eager": [], "compile": []}
         with torch.no_grad():
@@ -159,8 +138,7 @@ def run(args):
         a = torch.randn(n, n, device="cuda", dtype=torch_dtype)
         b = torch.randn(n, n, device="cuda", dtype=torch_dtype)
         c = torch.empty(n, n, device="cuda", dtype=torch_dtype)
-        nnc = DeviceModel(lib, os.path.join(args.out, name + ".so"))
-        nnc.prepare([a, b], [c])
+        nnc = device_runner(os.path.join(args.out, name + ".so"), [a, b], [c])
         nnc()
         sync()
         reference = (a.double() @ b.double())

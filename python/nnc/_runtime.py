@@ -59,10 +59,10 @@ def _runtime():
         lib.nnc_model_device.restype = ctypes.c_int
         lib.nnc_model_device.argtypes = [ctypes.c_void_p]
         lib.nnc_cuda_device_status.restype = status
-        lib.nnc_model_run.restype = status
-        lib.nnc_model_run.argtypes = [ctypes.c_void_p, ctypes.POINTER(_TensorView),
-                                      ctypes.c_size_t, ctypes.POINTER(_TensorView),
-                                      ctypes.c_size_t]
+        for run in (lib.nnc_model_run, lib.nnc_model_run_device):
+            run.restype = status
+            run.argtypes = [ctypes.c_void_p, ctypes.POINTER(_TensorView), ctypes.c_size_t,
+                            ctypes.POINTER(_TensorView), ctypes.c_size_t]
         _lib = lib
     return _lib
 
