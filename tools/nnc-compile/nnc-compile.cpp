@@ -235,7 +235,9 @@ int main(int argc, char **argv) {
                  << "' (expected sm_NN with NN >= 50, e.g. sm_80 or sm_90)\n";
     return 1;
   }
-  std::string toolkit = cudaPath.empty() ? nnc::findCUDAToolkit() : std::string(cudaPath);
+  std::string toolkit = !cuda              ? std::string()
+                        : cudaPath.empty() ? nnc::findCUDAToolkit()
+                                           : std::string(cudaPath);
   if (cuda && !cudaPath.empty() && !nnc::hasLibdevice(toolkit)) {
     llvm::errs() << "nnc-compile: error: --cuda-path '" << cudaPath
                  << "' holds no nvvm/libdevice/libdevice.10.bc\n";

@@ -234,6 +234,7 @@ LogicalResult mapBlock(Block &block) {
   for (Operation *op = &block.front(); op;) {
     Operation *next = op->getNextNode();
     if (isHostMemoryOp(op)) {
+      // Stays on the host: useDeviceMemory makes it a device allocation or copy.
     } else if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
       if (failed(mapParallelLoop(loop)))
         return failure();
