@@ -97,7 +97,7 @@ TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const Contrac
   // latency. The latency is 4 cycles, but 8 chains (exactly latency x pipes)
   // leave no slack: SGEMM measured 30 ms with 2x4 vectors against 26.5 ms
   // with 5x2, so a step costs at least 5 cycles. Rows left over after the
-  // full tiles run one at a time (see nnc-cpu-vectorize). Pick the tile that
+  // full tiles form one shorter tile (see nnc-cpu-tile). Pick the tile that
   // minimizes the estimated cycles for the whole result.
   auto stepCycles = [](int64_t rows, int64_t vectors) {
     return std::max({rows * vectors / 2.0, (rows + vectors) / 2.0, 5.0});
@@ -108,8 +108,9 @@ TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const Contrac
     for (int64_t vectors = 1; vectors <= std::min(vectorsPerRow, budget / rows); ++vectors) {
       if (rows * vectors + vectors + 1 >= target.vectorRegisters)
         break;
-      double cycles = llvm::divideCeil(n, vectors * lanes) *
-                      (m / rows * stepCycles(rows, vectors) + m % rows * stepCycles(1, vectors));
+      double remainder = m % rows ? stepCycles(m % rows, vectors) : 0.0;
+      double cycles =
+          llvm::divideCeil(n, vectors * lanes) * (m / rows * stepCycles(rows, vectors) + remainder);
       if (cycles < best || (cycles == best && rows * vectors > mr * nv)) {
         best = cycles;
         mr = rows;

@@ -4,6 +4,7 @@
 #include "nnc/Target/CPU/Transforms.h"
 
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -23,10 +24,13 @@ bool splitsLoop(int64_t size, int64_t range) {
 }
 
 /// Tiles `op` by `sizes` in loop order `order`; a size that covers its loop's
-/// whole range is 0 (not tiled). Returns the tile.
+/// whole range is 0 (not tiled). Returns the tile; `loops` receives the
+/// loops around it, outermost first, and `splitLoops` the op's loop each one
+/// steps.
 FailureOr<Operation *> tileOnce(RewriterBase &rewriter, TilingInterface op,
                                 ArrayRef<int64_t> sizes, ArrayRef<int64_t> order,
-                                SmallVectorImpl<LoopLikeOpInterface> *loops = nullptr) {
+                                SmallVectorImpl<LoopLikeOpInterface> *loops = nullptr,
+                                SmallVectorImpl<int64_t> *splitLoops = nullptr) {
   auto linalgOp = cast<linalg::LinalgOp>(op.getOperation());
   SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
   SmallVector<OpFoldResult> tileSizes;
@@ -38,6 +42,10 @@ FailureOr<Operation *> tileOnce(RewriterBase &rewriter, TilingInterface op,
   }
   if (!tiled)
     return op.getOperation();
+  if (splitLoops)
+    for (int64_t dim : order)
+      if (splitsLoop(sizes[dim], ranges[dim]))
+        splitLoops->push_back(dim);
   scf::SCFTilingOptions options;
   options.setTileSizes(tileSizes).setInterchange(order);
   rewriter.setInsertionPoint(op);
@@ -97,7 +105,9 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
       // each register tile then runs over all of k at once and can start
       // its accumulators at the constant, so the result is never filled.
       FloatAttr initValue;
+      std::optional<unsigned> rowLoop;
       if (std::optional<cpu::ContractionShape> shape = cpu::matchVectorizableContraction(op)) {
+        rowLoop = shape->m;
         int64_t k = op.getStaticLoopRanges()[shape->k];
         auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
         FloatAttr value;
@@ -121,9 +131,11 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
       if (succeeded(tile))
         tile = tileOnce(rewriter, cast<TilingInterface>(*tile), strategy->cacheTiles,
                         strategy->cacheOrder);
+      SmallVector<LoopLikeOpInterface> registerLoops;
+      SmallVector<int64_t> registerLoopDims;
       if (succeeded(tile))
         tile = tileOnce(rewriter, cast<TilingInterface>(*tile), strategy->registerTiles,
-                        strategy->registerOrder);
+                        strategy->registerOrder, &registerLoops, &registerLoopDims);
       if (failed(tile)) {
         op.emitError() << "tiling by " << cpu::kStrategyAttrName << " failed";
         return signalPassFailure();
@@ -137,6 +149,15 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
       if (initValue)
         kernel.push_back(rewriter.getNamedAttr("init_value", initValue));
       (*tile)->setAttr(cpu::kKernelAttrName, rewriter.getDictionaryAttr(kernel));
+      // Rows left over after the whole register tiles become one more tile of
+      // static height (after canonicalization), which the kernel keeps in
+      // registers like the others rather than running row by row.
+      for (auto [loop, dim] : llvm::zip_equal(registerLoops, registerLoopDims))
+        if (rowLoop && dim == *rowLoop)
+          if (auto forOp = dyn_cast<scf::ForOp>(loop.getOperation())) {
+            scf::ForOp remainder;
+            (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, remainder);
+          }
     }
   }
 };

@@ -58,9 +58,10 @@ func.func @gemv(%a: tensor<1x784xf32>, %b: tensor<784x512xf32>, %c: tensor<1x512
 // A late convolution layer run as patches [49 x 4608] times weight^T: the
 // rhs (9.4 MB) is far larger than L2 and than the lhs (0.9 MB). Every chunk
 // of rows would stream all of it, so the threads share column chunks
-// (64 = 4 x 16) and each part of the rhs is read once.
+// (64 = 4 x 16) and each part of the rhs is read once. The 49 rows are nine
+// register tiles of 5 and one of 4.
 // AVX2-LABEL: func.func @weights_stream
-//       AVX2:   register_tiles = array<i64: 6, 16, 0>, thread_tiles = array<i64: 0, 64, 0>
+//       AVX2:   register_tiles = array<i64: 5, 16, 0>, thread_tiles = array<i64: 0, 64, 0>
 func.func @weights_stream(%a: tensor<49x4608xf32>, %b: tensor<512x4608xf32>, %c: tensor<49x512xf32>) -> tensor<49x512xf32> {
   %r = linalg.generic {indexing_maps = [#lhs, #rhsT, #out], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : tensor<49x4608xf32>, tensor<512x4608xf32>) outs(%c : tensor<49x512xf32>) {

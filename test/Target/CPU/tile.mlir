@@ -1,4 +1,5 @@
 // RUN: nnc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(nnc-cpu-tile))' --verify-diagnostics | FileCheck %s
+// RUN: nnc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(nnc-cpu-tile,canonicalize))' --verify-diagnostics | FileCheck %s --check-prefix=PEEL
 
 #lhs = affine_map<(m, n, k) -> (m, k)>
 #rhs = affine_map<(m, n, k) -> (k, n)>
@@ -224,4 +225,32 @@ func.func @malformed(%x: tensor<4xf32>) -> tensor<4xf32> {
     linalg.yield %a : f32
   } -> tensor<4xf32>
   return %r : tensor<4xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// 10 rows in register tiles of 4: two whole tiles, then the 2 rows left over
+// as one more tile of static height (once canonicalized, as in the pipeline).
+// PEEL-LABEL: func.func @row_remainder
+//       PEEL:   scf.for %{{.*}} = %c0 to %c8 step %c4
+//       PEEL:     linalg.generic
+//  PEEL-SAME:       ins(%{{.*}}, %{{.*}} : tensor<4x64xf32>, tensor<64x16xf32>)
+//       PEEL:   linalg.generic
+//  PEEL-SAME:     ins(%{{.*}}, %{{.*}} : tensor<2x64xf32>, tensor<64x16xf32>)
+//  PEEL-SAME:     nnc.cpu_kernel
+func.func @row_remainder(%a: tensor<10x64xf32>, %b: tensor<64x16xf32>, %c: tensor<10x16xf32>) -> tensor<10x16xf32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_strategy = {kind = "contraction", cache_tiles = array<i64: 10, 16, 0>, cache_order = array<i64: 1, 2, 0>,
+                                           register_tiles = array<i64: 4, 16, 0>, register_order = array<i64: 1, 0, 2>, vector_lanes = 8}}
+      ins(%a, %b : tensor<10x64xf32>, tensor<64x16xf32>) outs(%c : tensor<10x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<10x16xf32>
+  return %r : tensor<10x16xf32>
 }
