@@ -83,6 +83,99 @@ Value addChannelBias(OpBuilder &b, Location loc, Value value, Value bias) {
       .getResult(0);
 }
 
+/// The flat stride of each spatial dim of a tensor with spatial dims `shape`.
+SmallVector<int64_t> flatSteps(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> steps(shape.size(), 1);
+  for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
+    steps[i] = steps[i + 1] * shape[i + 1];
+  return steps;
+}
+
+/// Whether an ungrouped convolution runs as a sliding-window GEMM (see
+/// slidingWindowGemm): stride 1, a kernel larger than one point, the GEMM's
+/// result contiguous along output positions (as in correlationAsGemm), and
+/// a grid at most 1/8 larger than the output (wider padding wastes more than
+/// the patch copy costs). `padded` holds the padded spatial dims.
+bool runsAsSlidingWindow(ArrayRef<int64_t> padded, ArrayRef<int64_t> kernel,
+                         ArrayRef<int64_t> strides, RankedTensorType resultType) {
+  ArrayRef<int64_t> outSpatial = resultType.getShape().drop_front(2);
+  int64_t outSize = llvm::product_of(outSpatial);
+  if (llvm::product_of(kernel) == 1 || resultType.getDimSize(1) >= 2 * outSize ||
+      llvm::any_of(strides, [](int64_t s) { return s != 1; }))
+    return false;
+  int64_t gridSize = outSpatial.front() * llvm::product_of(padded.drop_front());
+  return gridSize * 8 <= outSize * 9;
+}
+
+/// The zero rows a sliding-window GEMM needs below the padded input: the
+/// windows of the last grid row overhang it by sum_{i>0} (K_i - 1) *
+/// dilation_i * step_i elements.
+int64_t slidingWindowExtraRows(ArrayRef<int64_t> padded, ArrayRef<int64_t> kernel,
+                               ArrayRef<int64_t> dilations) {
+  SmallVector<int64_t> steps = flatSteps(padded);
+  int64_t overhang = 0;
+  for (size_t i = 1; i < padded.size(); ++i)
+    overhang += (kernel[i] - 1) * dilations[i] * steps[i];
+  return llvm::divideCeil(overhang, steps[0]);
+}
+
+/// A stride-1 convolution as a GEMM that reads the padded input in place.
+/// With the input's spatial dims flattened, the output grid keeps the padded
+/// extent S' of every spatial dim but the first, and grid position o reads
+/// input[c, o + sum_i k_i * dilation_i * step_i] (step_i: the flat stride of
+/// spatial dim i): a window sliding along contiguous memory, so the GEMM needs
+/// neither a patch matrix nor a packed copy of it. The last S'_i - O_i
+/// positions of each grid row are computed and dropped. `input` is [N, C,
+/// S'...] with slidingWindowExtraRows more zero rows; `weight` is [F, C, K...].
+Value slidingWindowGemm(OpBuilder &b, Location loc, Value input, Value weight,
+                        ArrayRef<int64_t> dilations, RankedTensorType resultType) {
+  MLIRContext *context = b.getContext();
+  Type element = resultType.getElementType();
+  auto inShape = cast<RankedTensorType>(input.getType()).getShape();
+  auto wShape = cast<RankedTensorType>(weight.getType()).getShape();
+  int64_t spatial = resultType.getRank() - 2;
+  int64_t batch = inShape[0], channels = inShape[1], filters = wShape[0];
+  ArrayRef<int64_t> padded = inShape.drop_front(2);
+  SmallVector<int64_t> steps = flatSteps(padded);
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  Value flat = reshapeTensor(
+      b, loc, input,
+      RankedTensorType::get({batch, channels, llvm::product_of(padded)}, element));
+
+  // Loops: n, f, o (parallel), c, k_1..k_s (reduction).
+  SmallVector<int64_t> grid{resultType.getDimSize(2)};
+  grid.append(padded.begin() + 1, padded.end());
+  int64_t numLoops = 4 + spatial;
+  AffineExpr window = d(2);
+  SmallVector<AffineExpr> wExprs{d(1), d(3)};
+  for (int64_t i = 0; i < spatial; ++i) {
+    window = window + d(4 + i) * (dilations[i] * steps[i]);
+    wExprs.push_back(d(4 + i));
+  }
+  SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, wExprs, context),
+                              AffineMap::get(numLoops, 0, {d(0), d(3), window}, context),
+                              AffineMap::get(numLoops, 0, {d(0), d(1), d(2)}, context)};
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  iterators.append(1 + spatial, utils::IteratorType::reduction);
+  auto productType = RankedTensorType::get({batch, filters, llvm::product_of(grid)}, element);
+  Value product =
+      linalg::GenericOp::create(b, loc, productType, ValueRange{weight, flat},
+                                zeros(b, loc, productType), maps, iterators,
+                                [](OpBuilder &nb, Location l, ValueRange args) {
+                                  linalg::YieldOp::create(nb, l, multiplyAccumulate(nb, l, args));
+                                })
+          .getResult(0);
+  SmallVector<int64_t> gridShape{batch, filters};
+  gridShape.append(grid);
+  product = reshapeTensor(b, loc, product, RankedTensorType::get(gridShape, element));
+  int64_t rank = resultType.getRank();
+  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), strides(rank, b.getIndexAttr(1)),
+      sizes;
+  for (int64_t size : resultType.getShape())
+    sizes.push_back(b.getIndexAttr(size));
+  return tensor::ExtractSliceOp::create(b, loc, resultType, product, offsets, sizes, strides);
+}
+
 /// An ungrouped convolution as one GEMM per image, so that it runs through
 /// the same register-blocked matmul kernel as MatMul and Gemm: the weight
 /// [F, C*K] times the image's patches [C*K, O] (im2col). A CPU vectorizes
@@ -235,10 +328,25 @@ struct ConvToGeneric : OpRewritePattern<nn::ConvOp> {
     int64_t cPerGroup = channels / group, fPerGroup = filters / group;
     ArrayRef<int64_t> pads = op.getPads();
 
-    // Input [N, C, S...] padded and viewed as [N, G, C/G, S'...].
     SmallVector<int64_t> low(2, 0), high(2, 0);
     low.append(pads.begin(), pads.begin() + spatial);
     high.append(pads.begin() + spatial, pads.end());
+    SmallVector<int64_t> padded;
+    for (int64_t i = 0; i < spatial; ++i)
+      padded.push_back(inType.getDimSize(2 + i) + low[2 + i] + high[2 + i]);
+    ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
+    if (group == 1 && runsAsSlidingWindow(padded, kernel, op.getStrides(), resultType)) {
+      high[2] += slidingWindowExtraRows(padded, kernel, op.getDilations());
+      Value input = padTensor(rewriter, loc, op.getInput(), low, high,
+                              scalarConstant(rewriter, loc, element, 0));
+      Value result =
+          slidingWindowGemm(rewriter, loc, input, op.getWeight(), op.getDilations(), resultType);
+      rewriter.replaceOp(op, op.getBias() ? addChannelBias(rewriter, loc, result, op.getBias())
+                                          : result);
+      return success();
+    }
+
+    // Input [N, C, S...] padded and viewed as [N, G, C/G, S'...].
     Value input = padTensor(rewriter, loc, op.getInput(), low, high,
                             scalarConstant(rewriter, loc, element, 0));
     auto paddedShape = cast<RankedTensorType>(input.getType()).getShape();

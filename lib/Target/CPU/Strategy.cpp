@@ -10,6 +10,7 @@
 
 #include "nnc/Target/CPU/Strategy.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include <limits>
@@ -25,15 +26,114 @@ std::optional<unsigned> resultPosition(AffineMap map, unsigned dim) {
 }
 } // namespace
 
+/// The loops of a sum of loops with constant coefficients, with their
+/// coefficients; nothing for any other expression.
+std::optional<SmallVector<std::pair<unsigned, int64_t>>> linearTerms(AffineExpr expr) {
+  if (auto dim = dyn_cast<AffineDimExpr>(expr))
+    return SmallVector<std::pair<unsigned, int64_t>>{{dim.getPosition(), 1}};
+  auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!binary)
+    return std::nullopt;
+  if (binary.getKind() == AffineExprKind::Mul) {
+    auto dim = dyn_cast<AffineDimExpr>(binary.getLHS());
+    auto factor = dyn_cast<AffineConstantExpr>(binary.getRHS());
+    if (!dim || !factor || factor.getValue() <= 0)
+      return std::nullopt;
+    return SmallVector<std::pair<unsigned, int64_t>>{{dim.getPosition(), factor.getValue()}};
+  }
+  if (binary.getKind() != AffineExprKind::Add)
+    return std::nullopt;
+  auto lhs = linearTerms(binary.getLHS()), rhs = linearTerms(binary.getRHS());
+  if (!lhs || !rhs)
+    return std::nullopt;
+  lhs->append(rhs->begin(), rhs->end());
+  return lhs;
+}
+
+/// See ContractionShape: the rhs's last index is n + sum_i step_i * w_i.
+std::optional<ContractionShape> matchSlidingWindow(linalg::LinalgOp op) {
+  if (!linalg::detail::isContractionBody(*op.getBlock(), [](Operation *mul, Operation *add) {
+        return isa<arith::MulFOp>(mul) && isa<arith::AddFOp>(add);
+      }))
+    return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  ContractionShape shape;
+  shape.rhs = isa<AffineDimExpr>(maps[1].getResults().back()) ? 0 : 1;
+  shape.lhs = 1 - shape.rhs;
+  AffineMap lhsMap = maps[shape.lhs], rhsMap = maps[shape.rhs], outMap = maps[2];
+  if (!lhsMap.isProjectedPermutation() || !outMap.isProjectedPermutation() ||
+      !llvm::all_of(rhsMap.getResults().drop_back(), llvm::IsaPred<AffineDimExpr>))
+    return std::nullopt;
+  auto terms = linearTerms(rhsMap.getResults().back());
+  if (!terms)
+    return std::nullopt;
+  auto reads = [](AffineMap map, unsigned loop) {
+    return map.getResultPosition(getAffineDimExpr(loop, map.getContext())).has_value();
+  };
+  auto rhsReads = [&](unsigned loop) {
+    return llvm::any_of(rhsMap.getResults().drop_back(), [&](AffineExpr expr) {
+      return cast<AffineDimExpr>(expr).getPosition() == loop;
+    });
+  };
+  auto outLast = cast<AffineDimExpr>(outMap.getResults().back()).getPosition();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  std::optional<unsigned> n;
+  for (auto [loop, step] : *terms) {
+    bool reduction = iterators[loop] == utils::IteratorType::reduction;
+    if (!reduction && loop == outLast && step == 1 && !n && !reads(lhsMap, loop) &&
+        !rhsReads(loop))
+      n = loop;
+    else if (reduction && reads(lhsMap, loop) && !rhsReads(loop))
+      shape.window.push_back({loop, step});
+    else
+      return std::nullopt;
+  }
+  if (!n || shape.window.empty())
+    return std::nullopt;
+  shape.n = *n;
+  std::optional<unsigned> k, m;
+  for (unsigned loop = 0, e = op.getNumLoops(); loop < e; ++loop) {
+    if (loop == shape.n || llvm::is_contained(llvm::make_first_range(shape.window), loop))
+      continue;
+    bool inLhs = reads(lhsMap, loop), inRhs = rhsReads(loop), inOut = reads(outMap, loop);
+    if (iterators[loop] == utils::IteratorType::reduction) {
+      if (k || !inLhs || !inRhs)
+        return std::nullopt;
+      k = loop;
+    } else if (inLhs && !inRhs && inOut) {
+      // The row loop is the m loop innermost in the result.
+      if (!m || *outMap.getResultPosition(getAffineDimExpr(loop, op.getContext())) >
+                    *outMap.getResultPosition(getAffineDimExpr(*m, op.getContext()))) {
+        if (m)
+          shape.batch.push_back(*m);
+        m = loop;
+      } else {
+        shape.batch.push_back(loop);
+      }
+    } else if (inOut) {
+      shape.batch.push_back(loop);
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!k || !m)
+    return std::nullopt;
+  shape.k = *k;
+  shape.m = *m;
+  return shape;
+}
+
 std::optional<ContractionShape> cpu::matchContraction(linalg::LinalgOp op) {
   if (!isa<linalg::GenericOp>(op) || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-      !op.hasPureTensorSemantics() || !linalg::isaContractionOpInterface(op))
+      !op.hasPureTensorSemantics())
     return std::nullopt;
   for (OpOperand &operand : op->getOpOperands()) {
     auto type = dyn_cast<RankedTensorType>(operand.get().getType());
     if (!type || !type.getElementType().isF32())
       return std::nullopt;
   }
+  if (!linalg::isaContractionOpInterface(op))
+    return matchSlidingWindow(op);
   FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
   if (failed(dims) || dims->m.empty() || dims->n.empty() || dims->k.size() != 1)
     return std::nullopt;
@@ -83,7 +183,12 @@ std::optional<ContractionShape> cpu::matchVectorizableContraction(linalg::Linalg
 TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const ContractionShape &shape,
                                               const TargetDescription &target) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  int64_t m = ranges[shape.m], n = ranges[shape.n], k = ranges[shape.k];
+  // k counts every multiply-add of a result element: the kernel offsets of
+  // a sliding window step along with the channels.
+  int64_t windowPoints = 1;
+  for (auto [loop, step] : shape.window)
+    windowPoints *= ranges[loop];
+  int64_t m = ranges[shape.m], n = ranges[shape.n], k = ranges[shape.k] * windowPoints;
   int64_t lanes = target.vectorBits / 32;
   // Accumulators get at most three quarters of the registers; the rest must
   // hold the rhs row (nv vectors) and the broadcast lhs element, or LLVM
@@ -128,6 +233,20 @@ TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const Contrac
     if (k <= kc + kc / 2)
       kc = k;
   }
+  // A sliding window's rhs is not copied into slivers: per channel, a tile
+  // reads one row of nr + (extent - 1) * step elements per offset of the
+  // other kernel dims (the one with the smallest step slides within a row),
+  // in whole cache lines. Channels are blocked so that those rows stay in L1.
+  int64_t kcChannels = ranges[shape.k];
+  if (!shape.window.empty()) {
+    auto sliding = llvm::min_element(shape.window, [](auto a, auto b) { return a.second < b.second; });
+    int64_t rows = windowPoints / ranges[sliding->first];
+    int64_t rowBytes = llvm::alignTo((nr + (ranges[sliding->first] - 1) * sliding->second) * 4, 64) + 64;
+    int64_t channels = ranges[shape.k];
+    int64_t kcMax = std::max<int64_t>(target.l1Bytes * 3 / 8 / (rows * rowBytes), 1);
+    kcChannels = m <= mr ? channels : llvm::divideCeil(channels, llvm::divideCeil(channels, kcMax));
+    kc = kcChannels * windowPoints;
+  }
   // The lhs block [mc x kc] fills at most half of L2; blocks are balanced
   // so that the last one is not a sliver.
   int64_t mcMax = std::max<int64_t>(target.l2Bytes / 2 / (kc * 4) / mr, 1) * mr;
@@ -157,7 +276,8 @@ TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const Contrac
   // Every chunk of rows reads the whole rhs. When that is the larger operand
   // and does not stay in L2 (a convolution's weights seen as the rhs), the
   // chunks go along n instead, so that the rhs is read once.
-  bool streamsRhs = k * n * 4 > target.l2Bytes && n > m;
+  int64_t rhsElements = shape.window.empty() ? k * n : ranges[shape.k] * n;
+  bool streamsRhs = rhsElements * 4 > target.l2Bytes && n > m;
   // A batch of independent products (images of a convolution, attention
   // heads) is shared one product at a time: each chunk then works on one
   // product's operands, which stay in cache.
@@ -179,7 +299,7 @@ TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const Contrac
   strategy.cacheTiles[shape.m] =
       strategy.threadTiles[shape.m] ? std::min(mc, strategy.threadTiles[shape.m]) : mc;
   strategy.cacheTiles[shape.n] = n;
-  strategy.cacheTiles[shape.k] = kc;
+  strategy.cacheTiles[shape.k] = shape.window.empty() ? kc : kcChannels;
   strategy.registerTiles[shape.m] = mr;
   strategy.registerTiles[shape.n] = nr;
   strategy.registerTiles[shape.k] = 0;
@@ -187,10 +307,14 @@ TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const Contrac
   strategy.cacheOrder.append({shape.n, shape.k, shape.m});
   strategy.registerOrder.assign(shape.batch.begin(), shape.batch.end());
   strategy.registerOrder.append({shape.n, shape.m, shape.k});
+  for (unsigned loop : llvm::make_first_range(shape.window)) {
+    strategy.cacheOrder.push_back(loop);
+    strategy.registerOrder.push_back(loop);
+  }
   // Several row blocks reuse each rhs sliver: worth a contiguous copy. A rhs
   // not contiguous along n needs it in any case (constants cost nothing: they
-  // are packed at compile time).
-  strategy.packRhs = m > mr || !shape.rhsContiguous;
+  // are packed at compile time). A sliding window reads its rhs in place.
+  strategy.packRhs = shape.window.empty() && (m > mr || !shape.rhsContiguous);
   strategy.vectorLanes = lanes;
   return strategy;
 }

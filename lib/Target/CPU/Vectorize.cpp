@@ -60,13 +60,27 @@ public:
     std::optional<int64_t> rows = getConstantIntValue(loopSizes[shape.m]);
     if (rows)
       return emitRows(*rows, zero, acc);
-    // An unknown row count: blocks of `registerRows` rows, then one at a time.
+    // An unknown row count: blocks of `registerRows` rows, then the rows
+    // left over as one shorter tile, switched on their count.
     Value size = loopSizes[shape.m];
     Value block = arith::ConstantIndexOp::create(b, loc, registerRows);
     Value fullRows = arith::MulIOp::create(b, loc, arith::DivUIOp::create(b, loc, size, block),
                                            block);
     acc = rowLoop(zero, fullRows, block, registerRows, acc);
-    return rowLoop(fullRows, size, one, 1, acc);
+    if (registerRows == 1)
+      return acc;
+    Value leftOver = arith::SubIOp::create(b, loc, size, fullRows);
+    auto counts = llvm::to_vector(llvm::seq<int64_t>(1, registerRows));
+    auto remainder = scf::IndexSwitchOp::create(b, loc, acc.getType(), leftOver, counts,
+                                                counts.size());
+    OpBuilder::InsertionGuard guard(b);
+    for (auto [rows, region] : llvm::zip_equal(counts, remainder.getCaseRegions())) {
+      b.setInsertionPointToStart(&region.emplaceBlock());
+      scf::YieldOp::create(b, loc, emitRows(rows, fullRows, acc));
+    }
+    b.setInsertionPointToStart(&remainder.getDefaultRegion().emplaceBlock());
+    scf::YieldOp::create(b, loc, acc);
+    return remainder.getResult(0);
   }
 
 private:
@@ -79,11 +93,14 @@ private:
     return loop.getResult(0);
   }
 
-  /// The indices of operand `operand` at loop values `values` (other loops 0).
+  /// The indices of operand `operand` at loop values `values` (other loops
+  /// 0). A sliding window's last rhs index is left 0: `read` sets it.
   SmallVector<Value> indices(unsigned operand, const DenseMap<unsigned, Value> &values) {
     SmallVector<Value> result;
-    for (AffineExpr expr : maps[operand].getResults())
-      result.push_back(values.lookup_or(cast<AffineDimExpr>(expr).getPosition(), zero));
+    for (AffineExpr expr : maps[operand].getResults()) {
+      auto dim = dyn_cast<AffineDimExpr>(expr);
+      result.push_back(dim ? values.lookup_or(dim.getPosition(), zero) : zero);
+    }
     return result;
   }
 
@@ -93,10 +110,39 @@ private:
     return arith::AddIOp::create(b, loc, firstRow, arith::ConstantIndexOp::create(b, loc, i));
   }
 
-  Value read(OpBuilder &nb, Location l, Value source, SmallVector<Value> at, size_t chunk) {
-    at.back() = chunkStarts[chunk];
+  /// Vector `chunk` of a row of `source` at `at`, shifted by `offset` along n.
+  Value read(OpBuilder &nb, Location l, Value source, SmallVector<Value> at, size_t chunk,
+             int64_t offset = 0) {
+    at.back() = offset == 0 ? chunkStarts[chunk]
+                            : arith::ConstantIndexOp::create(nb, l, chunkStart(chunk) + offset);
     return vector::TransferReadOp::create(nb, l, vectorType, source, at, padding,
                                           ArrayRef<bool>{chunkInBounds[chunk]});
+  }
+
+  int64_t chunkStart(size_t chunk) { return *getConstantIntValue(chunkStarts[chunk]); }
+
+  /// A kernel offset of a sliding window: the values of its loops and how far
+  /// it shifts the rhs row.
+  struct WindowPoint {
+    DenseMap<unsigned, Value> loops;
+    int64_t offset = 0;
+  };
+  /// Every kernel offset (one, with no loops, for a plain contraction).
+  SmallVector<WindowPoint> windowPoints(OpBuilder &nb, Location l) {
+    SmallVector<WindowPoint> points(1);
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    for (auto [loop, step] : shape.window) {
+      SmallVector<WindowPoint> next;
+      for (const WindowPoint &point : points)
+        for (int64_t w = 0; w < ranges[loop]; ++w) {
+          WindowPoint extended = point;
+          extended.loops[loop] = arith::ConstantIndexOp::create(nb, l, w);
+          extended.offset += w * step;
+          next.push_back(std::move(extended));
+        }
+      points = std::move(next);
+    }
+    return points;
   }
 
   /// Accumulators are row-major: row i, chunk c is accumulators[i * chunks + c].
@@ -113,17 +159,23 @@ private:
         b, loc, zero, loopSizes[shape.k], one, accumulators,
         [&](OpBuilder &nb, Location l, Value k, ValueRange iterArgs) {
           Value lhs = op.getDpsInputs()[shape.lhs], rhs = op.getDpsInputs()[shape.rhs];
-          SmallVector<Value> rhsRow;
-          for (size_t c = 0; c < chunks; ++c)
-            rhsRow.push_back(read(nb, l, rhs, indices(shape.rhs, {{shape.k, k}}), c));
-          SmallVector<Value> results;
-          for (int64_t i = 0; i < rows; ++i) {
-            Value element = tensor::ExtractOp::create(
-                nb, l, lhs, indices(shape.lhs, {{shape.m, rowIndices[i]}, {shape.k, k}}));
-            Value splat = vector::BroadcastOp::create(nb, l, vectorType, element);
+          SmallVector<Value> results(iterArgs);
+          // A sliding window steps through its kernel offsets within each
+          // step of k, each one a rhs row shifted along n.
+          for (const WindowPoint &point : windowPoints(nb, l)) {
+            DenseMap<unsigned, Value> at = point.loops;
+            at[shape.k] = k;
+            SmallVector<Value> rhsRow;
             for (size_t c = 0; c < chunks; ++c)
-              results.push_back(
-                  vector::FMAOp::create(nb, l, splat, rhsRow[c], iterArgs[i * chunks + c]));
+              rhsRow.push_back(read(nb, l, rhs, indices(shape.rhs, at), c, point.offset));
+            for (int64_t i = 0; i < rows; ++i) {
+              at[shape.m] = rowIndices[i];
+              Value element = tensor::ExtractOp::create(nb, l, lhs, indices(shape.lhs, at));
+              Value splat = vector::BroadcastOp::create(nb, l, vectorType, element);
+              for (size_t c = 0; c < chunks; ++c)
+                results[i * chunks + c] =
+                    vector::FMAOp::create(nb, l, splat, rhsRow[c], results[i * chunks + c]);
+            }
           }
           scf::YieldOp::create(nb, l, results);
         });
@@ -170,6 +222,9 @@ std::optional<cpu::ContractionShape> matchRegisterTile(linalg::GenericOp op) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   for (unsigned batch : shape->batch)
     if (ranges[batch] != 1)
+      return std::nullopt;
+  for (unsigned loop : llvm::make_first_range(shape->window))
+    if (ShapedType::isDynamic(ranges[loop]))
       return std::nullopt;
   return shape;
 }

@@ -60,3 +60,23 @@ func.func @conv_as_transposed_gemm(%x: tensor<1x2x4x4xf32>, %w: tensor<8x2x3x3xf
   %0 = nn.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 0, 0>, group = 1} : tensor<1x2x4x4xf32>, tensor<8x2x3x3xf32> -> tensor<1x8x2x2xf32>
   return %0 : tensor<1x8x2x2xf32>
 }
+
+// -----
+
+// A stride-1 conv whose padded rows are little wider than its output (34 vs
+// 32): a GEMM over a 32 x 34 grid that reads the flattened padded input in
+// place, each kernel offset (kh, kw) shifting the row by kh * 34 + kw. One
+// extra zero row below covers the last grid row's overhang; the two columns
+// per row past the output are dropped.
+// CHECK-DAG: #[[W:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d3, d4, d5)>
+// CHECK-DAG: #[[WINDOW:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d2 + d4 * 34 + d5)>
+// CHECK-LABEL: func.func @conv_sliding_window
+//       CHECK:   %[[PAD:.*]] = tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 2, 1]
+//       CHECK:   %[[FLAT:.*]] = tensor.collapse_shape %[[PAD]] {{\[}}[0], [1], [2, 3]] : tensor<1x2x35x34xf32> into tensor<1x2x1190xf32>
+//       CHECK:   %[[GEMM:.*]] = linalg.generic {indexing_maps = [#[[W]], #[[WINDOW]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%{{.*}}, %[[FLAT]] : tensor<3x2x3x3xf32>, tensor<1x2x1190xf32>) outs(%{{.*}} : tensor<1x3x1088xf32>)
+//       CHECK:   %[[GRID:.*]] = tensor.expand_shape %[[GEMM]] {{.*}} into tensor<1x3x32x34xf32>
+//       CHECK:   tensor.extract_slice %[[GRID]][0, 0, 0, 0] [1, 3, 32, 32] [1, 1, 1, 1]
+func.func @conv_sliding_window(%x: tensor<1x2x32x32xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x32x32xf32> {
+  %0 = nn.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1} : tensor<1x2x32x32xf32>, tensor<3x2x3x3xf32> -> tensor<1x3x32x32xf32>
+  return %0 : tensor<1x3x32x32xf32>
+}

@@ -154,3 +154,26 @@ func.func @integer(%a: tensor<8x8xi32>, %b: tensor<8x8xi32>, %c: tensor<8x8xi32>
   } -> tensor<8x8xi32>
   return %r : tensor<8x8xi32>
 }
+
+// -----
+
+#w = affine_map<(n, f, o, c, kh, kw) -> (f, c, kh, kw)>
+#window = affine_map<(n, f, o, c, kh, kw) -> (n, c, o + kh * 58 + kw)>
+#out = affine_map<(n, f, o, c, kh, kw) -> (n, f, o)>
+
+// A 3x3 convolution over 64 channels as a sliding window on its flattened
+// 58-wide padded input: the rhs is read in place (no packing); the
+// channels are blocked (4 x 16) so that a tile's three input rows per
+// channel stay in L1, and the kernel offsets are never split.
+// AVX2-LABEL: func.func @sliding_window
+//       AVX2:   cache_order = array<i64: 0, 2, 3, 1, 4, 5>, cache_tiles = array<i64: 1, {{[0-9]+}}, 3248, 16, 0, 0>, {{.*}} pack_rhs = false, register_order = array<i64: 0, 2, 1, 3, 4, 5>, register_tiles = array<i64: 1, 6, 16, 0, 0, 0>
+func.func @sliding_window(%a: tensor<64x64x3x3xf32>, %b: tensor<1x64x3422xf32>, %c: tensor<1x64x3248xf32>) -> tensor<1x64x3248xf32> {
+  %r = linalg.generic {indexing_maps = [#w, #window, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%a, %b : tensor<64x64x3x3xf32>, tensor<1x64x3422xf32>) outs(%c : tensor<1x64x3248xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x64x3248xf32>
+  return %r : tensor<1x64x3248xf32>
+}

@@ -49,18 +49,24 @@ func.func @full_tile(%a: tensor<2x32xf32>, %b: tensor<32x16xf32>, %c: tensor<2x1
 
 // A partial tile: 12 of 16 columns, an unknown number of rows. The second
 // vector of each row may run out of bounds (no in_bounds), which lowers to
-// masked loads and stores; rows run in blocks of 2
-// and then one at a time.
+// masked loads and stores; rows run in blocks of 3, and the 1 or 2 rows left
+// over as one shorter tile.
 // CHECK-LABEL: func.func @partial_tile
 //       CHECK:   %[[ROWS:.*]] = tensor.dim
 //       CHECK:   %[[FULL:.*]] = arith.muli
-//       CHECK:   scf.for %{{.*}} = %c0 to %[[FULL]] step %c2
+//       CHECK:   scf.for %{{.*}} = %c0 to %[[FULL]] step %c3
 //       CHECK:     vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<?x12xf32>, vector<8xf32>
 //       CHECK:     vector.transfer_read %{{.*}}[%{{.*}}, %c8], %cst : tensor<?x12xf32>, vector<8xf32>
-//       CHECK:   scf.for %{{.*}} = %[[FULL]] to %[[ROWS]] step %c1
+//       CHECK:   %[[LEFT:.*]] = arith.subi %[[ROWS]], %[[FULL]]
+//       CHECK:   scf.index_switch %[[LEFT]]
+//       CHECK:   case 1 {
+// CHECK-COUNT-2:     vector.fma
+//       CHECK:   case 2 {
+// CHECK-COUNT-4:     vector.fma
+//       CHECK:   default {
 func.func @partial_tile(%a: tensor<?x32xf32>, %b: tensor<32x12xf32>, %c: tensor<?x12xf32>) -> tensor<?x12xf32> {
   %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
-                       nnc.cpu_kernel = {register_tiles = array<i64: 2, 16, 0>, vector_lanes = 8}}
+                       nnc.cpu_kernel = {register_tiles = array<i64: 3, 16, 0>, vector_lanes = 8}}
       ins(%a, %b : tensor<?x32xf32>, tensor<32x12xf32>) outs(%c : tensor<?x12xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
@@ -124,4 +130,34 @@ func.func @constant_init(%a: tensor<2x32xf32>, %b: tensor<32x16xf32>, %c: tensor
     linalg.yield %s : f32
   } -> tensor<2x16xf32>
   return %r : tensor<2x16xf32>
+}
+
+// -----
+
+#w = affine_map<(n, f, o, c, kh, kw) -> (f, c, kh, kw)>
+#window = affine_map<(n, f, o, c, kh, kw) -> (n, c, o + kh * 34 + kw)>
+#out = affine_map<(n, f, o, c, kh, kw) -> (n, f, o)>
+
+// A register tile of a sliding-window contraction: the loop runs over the
+// channels; each step goes through the nine kernel offsets, each one a rhs
+// row shifted by kh * 34 + kw, broadcast against the weight of each filter.
+// CHECK-LABEL: func.func @sliding_window
+//       CHECK:   scf.for %[[C:.*]] = %c0 to %c4 step %c1 iter_args
+//   CHECK-DAG:     vector.transfer_read %{{.*}}[%c0, %[[C]], %c0]
+//   CHECK-DAG:     vector.transfer_read %{{.*}}[%c0, %[[C]], %c8]
+//   CHECK-DAG:     vector.transfer_read %{{.*}}[%c0, %[[C]], %c69]
+//   CHECK-DAG:     vector.transfer_read %{{.*}}[%c0, %[[C]], %c78]
+//   CHECK-DAG:     tensor.extract %{{.*}}[%c1, %[[C]], %c2, %c2]
+// CHECK-COUNT-2:   vector.fma
+//  CHECK-NEXT:     scf.yield
+func.func @sliding_window(%a: tensor<2x4x3x3xf32>, %b: tensor<1x4x86xf32>, %c: tensor<1x2x16xf32>) -> tensor<1x2x16xf32> {
+  %r = linalg.generic {indexing_maps = [#w, #window, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"],
+                       nnc.cpu_kernel = {register_tiles = array<i64: 1, 2, 16, 0, 0, 0>, vector_lanes = 8}}
+      ins(%a, %b : tensor<2x4x3x3xf32>, tensor<1x4x86xf32>) outs(%c : tensor<1x2x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x2x16xf32>
+  return %r : tensor<1x2x16xf32>
 }

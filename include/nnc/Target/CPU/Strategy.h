@@ -53,16 +53,25 @@ struct TargetDescription {
 /// innermost dimension of the result, so that a row of it is a contiguous
 /// vector. The vector kernel also needs rows of the rhs contiguous along n;
 /// a rhs stored the other way (B^T, as in x * W^T) is packed first.
+///
+/// A sliding-window contraction (a stride-1 convolution on its flattened
+/// input) has more reduction loops, the kernel offsets: the lhs reads them as
+/// dims, the rhs only inside its last index, n + sum_i step_i * w_i, so that
+/// each kernel offset reads the rhs row shifted along n. `window` holds them
+/// with their steps; k is then the one reduction loop both operands read as
+/// a dim (the input channel).
 struct ContractionShape {
   SmallVector<unsigned> batch;
   unsigned m, n, k;
   unsigned lhs, rhs;
   /// Whether n is the innermost dimension of the rhs as well.
   bool rhsContiguous = true;
+  SmallVector<std::pair<unsigned, int64_t>> window;
 };
 
 /// Matches an f32 multiply-accumulate generic with one k loop whose result
-/// is contiguous along an n loop. Extra m and n loops count as batch.
+/// is contiguous along an n loop, or a sliding-window contraction. Extra m
+/// and n loops count as batch.
 std::optional<ContractionShape> matchContraction(linalg::LinalgOp op);
 /// The same, for static shapes: the ops the strategy applies to.
 std::optional<ContractionShape> matchVectorizableContraction(linalg::LinalgOp op);
