@@ -139,3 +139,42 @@ func.func @left_alone(%x: tensor<8x8xf32>, %y: tensor<16xf32>, %i: tensor<8xi32>
   } -> tensor<8xi32>
   return %t, %s, %d, %n : tensor<8x8xf32>, tensor<8xf32>, tensor<8xi32>, tensor<8xi32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// An epilogue of 64 x 56 x 56 elements is worth sharing between threads: the
+// outermost loop with more than one iteration (the channels; the batch loop
+// of one folds away) is marked nnc.parallel. Small ops stay unmarked.
+// CHECK-LABEL: func.func @threaded_epilogue
+//       CHECK:   scf.for %{{.*}} = %c0 to %c64 step %c1
+//       CHECK:     scf.for %{{.*}} = %c0 to %c56 step %c1
+//       CHECK:       scf.for %{{.*}} = %c0 to %c56 step %c8
+//       CHECK:         arith.maximumf %{{.*}} : vector<8xf32>
+//   CHECK-NOT:     nnc.parallel
+//       CHECK:   } {nnc.parallel}
+// CHECK-LABEL: func.func @small_epilogue
+//   CHECK-NOT:   nnc.parallel
+func.func @threaded_epilogue(%x: tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x64x56x56xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x64x56x56xf32>) outs(%e : tensor<1x64x56x56xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x64x56x56xf32>
+  return %r : tensor<1x64x56x56xf32>
+}
+func.func @small_epilogue(%x: tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x8x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x8x8x8xf32>) outs(%e : tensor<1x8x8x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x8xf32>
+  return %r : tensor<1x8x8x8xf32>
+}
