@@ -105,9 +105,10 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
       // each register tile then runs over all of k at once and can start
       // its accumulators at the constant, so the result is never filled.
       FloatAttr initValue;
-      std::optional<unsigned> rowLoop;
+      std::optional<unsigned> rowLoop, columnLoop;
       if (std::optional<cpu::ContractionShape> shape = cpu::matchVectorizableContraction(op)) {
         rowLoop = shape->m;
+        columnLoop = shape->n;
         int64_t k = op.getStaticLoopRanges()[shape->k];
         auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
         FloatAttr value;
@@ -151,13 +152,16 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
       (*tile)->setAttr(cpu::kKernelAttrName, rewriter.getDictionaryAttr(kernel));
       // Rows left over after the whole register tiles become one more tile of
       // static height (after canonicalization), which the kernel keeps in
-      // registers like the others rather than running row by row.
-      for (auto [loop, dim] : llvm::zip_equal(registerLoops, registerLoopDims))
-        if (rowLoop && dim == *rowLoop)
-          if (auto forOp = dyn_cast<scf::ForOp>(loop.getOperation())) {
-            scf::ForOp remainder;
-            (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, remainder);
-          }
+      // registers like the others rather than running row by row; columns
+      // left over, one more tile of static width, so that only its vectors
+      // are masked. Rows first: the column remainder then copies their loops.
+      for (std::optional<unsigned> peeled : {rowLoop, columnLoop})
+        for (auto [loop, dim] : llvm::zip_equal(registerLoops, registerLoopDims))
+          if (peeled && dim == *peeled)
+            if (auto forOp = dyn_cast<scf::ForOp>(loop.getOperation())) {
+              scf::ForOp remainder;
+              (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, remainder);
+            }
     }
   }
 };

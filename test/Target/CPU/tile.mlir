@@ -254,3 +254,31 @@ func.func @row_remainder(%a: tensor<10x64xf32>, %b: tensor<64x16xf32>, %c: tenso
   } -> tensor<10x16xf32>
   return %r : tensor<10x16xf32>
 }
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// 40 columns in register tiles of 16: two whole tiles, then 8 columns as one
+// more tile of static width (only a partial tile's vectors are masked).
+// PEEL-LABEL: func.func @column_remainder
+//       PEEL:   scf.for %{{.*}} = %c0 to %c32 step %c16
+//       PEEL:     linalg.generic
+//  PEEL-SAME:       ins(%{{.*}}, %{{.*}} : tensor<4x64xf32>, tensor<64x16xf32>)
+//       PEEL:   linalg.generic
+//  PEEL-SAME:     ins(%{{.*}}, %{{.*}} : tensor<4x64xf32>, tensor<64x8xf32>)
+//  PEEL-SAME:     nnc.cpu_kernel
+func.func @column_remainder(%a: tensor<4x64xf32>, %b: tensor<64x40xf32>, %c: tensor<4x40xf32>) -> tensor<4x40xf32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_strategy = {kind = "contraction", cache_tiles = array<i64: 4, 40, 0>, cache_order = array<i64: 1, 2, 0>,
+                                           register_tiles = array<i64: 4, 16, 0>, register_order = array<i64: 1, 0, 2>, vector_lanes = 8}}
+      ins(%a, %b : tensor<4x64xf32>, tensor<64x40xf32>) outs(%c : tensor<4x40xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x40xf32>
+  return %r : tensor<4x40xf32>
+}
