@@ -156,15 +156,15 @@ FailureOr<linalg::GenericOp> cpu::packContractionRhs(RewriterBase &rewriter, lin
                                 strides(rank, rewriter.getIndexAttr(1));
       Value slice =
           tensor::ExtractSliceOp::create(rewriter, loc, packed, offsets, sizes, strides);
-      Value copy = linalg::GenericOp::create(
-                       rewriter, loc, slice.getType(), source, slice,
-                       ArrayRef<AffineMap>{readMap, rewriter.getMultiDimIdentityMap(rank)},
-                       parallel,
-                       [](OpBuilder &b, Location l, ValueRange args) {
-                         linalg::YieldOp::create(b, l, args[0]);
-                       })
-                       .getResult(0);
-      return tensor::InsertSliceOp::create(rewriter, loc, copy, packed, offsets, sizes, strides);
+      auto copy = linalg::GenericOp::create(
+          rewriter, loc, slice.getType(), source, slice,
+          ArrayRef<AffineMap>{readMap, rewriter.getMultiDimIdentityMap(rank)}, parallel,
+          [](OpBuilder &b, Location l, ValueRange args) { linalg::YieldOp::create(b, l, args[0]); });
+      // A large copy is shared between threads like any other op.
+      if (auto threadTiles = selectThreadTiles(copy, TargetDescription()))
+        copy->setAttr(kStrategyAttrName, parallelAttr(context, *threadTiles));
+      return tensor::InsertSliceOp::create(rewriter, loc, copy.getResult(0), packed, offsets,
+                                           sizes, strides);
     };
     Value packed = tensor::EmptyOp::create(rewriter, loc, packedRhsShape, f32);
     int64_t wholeSlivers = n / nr;

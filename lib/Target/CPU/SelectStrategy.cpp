@@ -23,6 +23,8 @@ struct NNCCPUSelectStrategyPass final
       if (auto shape = cpu::matchVectorizableContraction(op))
         op->setAttr(cpu::kStrategyAttrName,
                     cpu::toAttr(&getContext(), cpu::selectContractionStrategy(op, *shape, target)));
+      else if (auto threadTiles = cpu::selectThreadTiles(op, target))
+        op->setAttr(cpu::kStrategyAttrName, cpu::parallelAttr(&getContext(), *threadTiles));
     });
   }
 };

@@ -319,6 +319,54 @@ TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const Contrac
   return strategy;
 }
 
+std::optional<SmallVector<int64_t>> cpu::selectThreadTiles(linalg::LinalgOp op,
+                                                           const TargetDescription &target) {
+  if (!isa<linalg::GenericOp>(op) || !op.hasPureTensorSemantics() || op.getNumDpsInits() == 0)
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t iterations = 1;
+  for (int64_t range : ranges) {
+    if (ShapedType::isDynamic(range))
+      return std::nullopt;
+    iterations *= range;
+  }
+  if (iterations < target.minThreadedIterations)
+    return std::nullopt;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (auto [loop, range] : llvm::enumerate(ranges)) {
+    if (iterators[loop] != utils::IteratorType::parallel || range < 2)
+      continue;
+    // Chunks of equal size keep the chunk's shapes static (and vectorizable):
+    // the largest divisor of the extent that still gives enough chunks.
+    int64_t chunk = std::max<int64_t>(range / target.threadChunks, 1);
+    while (range % chunk != 0)
+      --chunk;
+    SmallVector<int64_t> tiles(ranges.size(), 0);
+    tiles[loop] = chunk;
+    return tiles;
+  }
+  return std::nullopt;
+}
+
+DictionaryAttr cpu::parallelAttr(MLIRContext *context, ArrayRef<int64_t> threadTiles) {
+  Builder b(context);
+  return b.getDictionaryAttr({
+      b.getNamedAttr("kind", b.getStringAttr("parallel")),
+      b.getNamedAttr("thread_tiles", b.getDenseI64ArrayAttr(threadTiles)),
+  });
+}
+
+FailureOr<SmallVector<int64_t>> cpu::readThreadTiles(linalg::LinalgOp op) {
+  auto dict = op->getAttrOfType<DictionaryAttr>(kStrategyAttrName);
+  auto kind = dict ? dict.getAs<StringAttr>("kind") : StringAttr();
+  auto tiles = dict ? dict.getAs<DenseI64ArrayAttr>("thread_tiles") : DenseI64ArrayAttr();
+  if (!kind || kind.getValue() != "parallel" || !tiles ||
+      static_cast<int64_t>(tiles.size()) != op.getNumLoops() ||
+      llvm::any_of(tiles.asArrayRef(), [](int64_t t) { return t < 0; }))
+    return failure();
+  return SmallVector<int64_t>(tiles.asArrayRef());
+}
+
 DictionaryAttr cpu::toAttr(MLIRContext *context, const TilingStrategy &strategy) {
   Builder b(context);
   return b.getDictionaryAttr({

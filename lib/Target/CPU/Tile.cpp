@@ -58,6 +58,28 @@ FailureOr<Operation *> tileOnce(RewriterBase &rewriter, TilingInterface op,
   return result->tiledOps.back();
 }
 
+bool isParallelKind(linalg::LinalgOp op) {
+  auto kind = op->getAttrOfType<DictionaryAttr>(cpu::kStrategyAttrName).getAs<StringAttr>("kind");
+  return kind && kind.getValue() == "parallel";
+}
+
+/// A {kind = "parallel"} op: only the chunk loop the threads share.
+LogicalResult tileForThreads(RewriterBase &rewriter, linalg::LinalgOp op) {
+  FailureOr<SmallVector<int64_t>> threadTiles = cpu::readThreadTiles(op);
+  if (failed(threadTiles))
+    return op.emitError() << "malformed " << cpu::kStrategyAttrName << " attribute";
+  SmallVector<LoopLikeOpInterface> chunkLoops;
+  FailureOr<Operation *> tile =
+      tileOnce(rewriter, cast<TilingInterface>(op.getOperation()), *threadTiles,
+               llvm::to_vector(llvm::seq<int64_t>(0, op.getNumLoops())), &chunkLoops);
+  if (failed(tile))
+    return op.emitError() << "tiling by " << cpu::kStrategyAttrName << " failed";
+  for (LoopLikeOpInterface loop : chunkLoops)
+    loop->setAttr(cpu::kParallelAttrName, rewriter.getUnitAttr());
+  (*tile)->removeAttr(cpu::kStrategyAttrName);
+  return success();
+}
+
 struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
   using Base::Base;
   void runOnOperation() override {
@@ -68,6 +90,11 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
     });
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : ops) {
+      if (isParallelKind(op)) {
+        if (failed(tileForThreads(rewriter, op)))
+          return signalPassFailure();
+        continue;
+      }
       FailureOr<cpu::TilingStrategy> strategy = cpu::readStrategy(op);
       if (failed(strategy)) {
         op.emitError() << "malformed " << cpu::kStrategyAttrName << " attribute";
@@ -163,6 +190,15 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
               (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, remainder);
             }
     }
+    // The copies that packing made, split between threads as packing chose.
+    SmallVector<linalg::LinalgOp> copies;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(cpu::kStrategyAttrName) && isParallelKind(op))
+        copies.push_back(op);
+    });
+    for (linalg::LinalgOp op : copies)
+      if (failed(tileForThreads(rewriter, op)))
+        return signalPassFailure();
   }
 };
 } // namespace

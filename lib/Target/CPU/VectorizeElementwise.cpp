@@ -15,7 +15,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "nnc/Target/CPU/Passes.h"
-#include "nnc/Target/CPU/Strategy.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/IR/AffineExprVisitor.h"
@@ -137,10 +136,8 @@ public:
   /// With `combine` (see rowReductionCombiner) `vectorDim` is the row being
   /// reduced: the row is folded into one vector of partial results, then
   /// into the result element.
-  /// With `threaded`, the outermost parallel loop of more than one
-  /// iteration is marked for the runtime's threads to share.
   ElementwiseVectorizer(RewriterBase &rewriter, linalg::GenericOp op, unsigned vectorDim,
-                        int64_t lanes, Operation *combine, bool threaded)
+                        int64_t lanes, Operation *combine = nullptr)
       : b(rewriter), op(op), loc(op.getLoc()), vectorDim(vectorDim), lanes(lanes),
         combine(combine) {
     ranges = op.getStaticLoopRanges();
@@ -151,12 +148,6 @@ public:
       (iterators[dim] == utils::IteratorType::parallel ? outerDims : reductionDims)
           .push_back(dim);
     }
-    if (threaded)
-      for (unsigned dim : outerDims)
-        if (ranges[dim] > 1) {
-          threadedDim = dim;
-          break;
-        }
     ivs.assign(ranges.size(), Value());
   }
 
@@ -170,8 +161,6 @@ private:
   SmallVector<Value> loop(unsigned dim, int64_t end, int64_t step, ValueRange acc,
                           function_ref<SmallVector<Value>(ValueRange)> body) {
     auto loop = scf::ForOp::create(b, loc, constant(0), constant(end), constant(step), acc);
-    if (threadedDim == dim)
-      loop->setAttr(nnc::cpu::kParallelAttrName, b.getUnitAttr());
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     ivs[dim] = loop.getInductionVar();
@@ -352,7 +341,6 @@ private:
   unsigned vectorDim;
   int64_t lanes;
   Operation *combine;
-  std::optional<unsigned> threadedDim;
   SmallVector<int64_t> ranges;
   SmallVector<unsigned> outerDims, reductionDims;
   /// The current value of every loop, indexed by loop.
@@ -373,13 +361,8 @@ struct NNCCPUVectorizeElementwisePass final
     IRRewriter rewriter(&getContext());
     int64_t lanes = std::max<int64_t>(vectorBits / 32, 1);
     for (auto [op, dim, combine] : ops) {
-      int64_t work = 1;
-      for (int64_t range : op.getStaticLoopRanges())
-        work *= range;
       rewriter.setInsertionPoint(op);
-      rewriter.replaceOp(op, ElementwiseVectorizer(rewriter, op, dim, lanes, combine,
-                                                   work >= minThreadedElements)
-                                 .emit());
+      rewriter.replaceOp(op, ElementwiseVectorizer(rewriter, op, dim, lanes, combine).emit());
     }
   }
 };

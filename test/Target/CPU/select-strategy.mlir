@@ -177,3 +177,37 @@ func.func @sliding_window(%a: tensor<64x64x3x3xf32>, %b: tensor<1x64x3422xf32>, 
   } -> tensor<1x64x3248xf32>
   return %r : tensor<1x64x3248xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// Other ops with enough work are only split between threads: the outermost
+// loop with more than one iteration (the 96 channels; the batch of one is
+// skipped) in 8 equal chunks of 12. A small op stays whole.
+// AVX2-LABEL: func.func @epilogue
+//       AVX2:   nnc.cpu_strategy = {kind = "parallel", thread_tiles = array<i64: 0, 12, 0, 0>}
+// AVX2-LABEL: func.func @small_epilogue
+//   AVX2-NOT:   nnc.cpu_strategy
+func.func @epilogue(%x: tensor<1x96x28x28xf32>) -> tensor<1x96x28x28xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x96x28x28xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x96x28x28xf32>) outs(%e : tensor<1x96x28x28xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x96x28x28xf32>
+  return %r : tensor<1x96x28x28xf32>
+}
+func.func @small_epilogue(%x: tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x8x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x8x8x8xf32>) outs(%e : tensor<1x8x8x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x8xf32>
+  return %r : tensor<1x8x8x8xf32>
+}

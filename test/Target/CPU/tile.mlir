@@ -282,3 +282,44 @@ func.func @column_remainder(%a: tensor<4x64xf32>, %b: tensor<64x40xf32>, %c: ten
   } -> tensor<4x40xf32>
   return %r : tensor<4x40xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+
+// A "parallel" strategy only splits the op: a chunk loop of 8 channels per
+// chunk, marked nnc.parallel, around the op on one chunk.
+// CHECK-LABEL: func.func @parallel_chunks
+//       CHECK:   scf.for %{{.*}} = %c0 to %c32 step %c8
+//       CHECK:     linalg.generic
+//  CHECK-SAME:       ins(%{{.*}} : tensor<8x28x28xf32>)
+//   CHECK-NOT:       nnc.cpu_strategy
+//       CHECK:   } {nnc.parallel}
+func.func @parallel_chunks(%x: tensor<32x28x28xf32>) -> tensor<32x28x28xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<32x28x28xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel"],
+                       nnc.cpu_strategy = {kind = "parallel", thread_tiles = array<i64: 8, 0, 0>}}
+      ins(%x : tensor<32x28x28xf32>) outs(%e : tensor<32x28x28xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<32x28x28xf32>
+  return %r : tensor<32x28x28xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+func.func @malformed_parallel(%x: tensor<32x28xf32>) -> tensor<32x28xf32> {
+  %e = tensor.empty() : tensor<32x28xf32>
+  // expected-error @+1 {{malformed nnc.cpu_strategy attribute}}
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"],
+                       nnc.cpu_strategy = {kind = "parallel", thread_tiles = array<i64: 8>}}
+      ins(%x : tensor<32x28xf32>) outs(%e : tensor<32x28xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<32x28xf32>
+  return %r : tensor<32x28xf32>
+}

@@ -112,17 +112,10 @@ def NNCCPUVectorizeElementwisePass
     is vectorized along the row: partial results in one vector, then
     `vector.reduction` into the result element (this reassociates the sum).
     Other ops keep their loops; contractions are left to nnc-cpu-vectorize.
-
-    An op that computes at least `min-threaded-elements` result elements
-    (times its reduction steps) has its outermost parallel loop of more than
-    one iteration marked `nnc.parallel`: the runtime's threads share its
-    iterations (see nnc-cpu-outline-parallel).
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"256",
            "Bits of a vector register; f32 vectors get vector-bits / 32 lanes">,
-    Option<"minThreadedElements", "min-threaded-elements", "int64_t", /*default=*/"32768",
-           "Work (result elements times reduction steps) from which the threads share an op">,
   ];
   let dependentDialects = ["mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
                            "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",

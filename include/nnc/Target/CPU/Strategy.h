@@ -10,6 +10,10 @@
 //                       register_tiles = array<i64: ...>, register_order = array<i64: ...>,
 //                       pack_rhs = true, vector_lanes = 8}
 //
+// Other large ops are only split between threads:
+//
+//   nnc.cpu_strategy = {kind = "parallel", thread_tiles = array<i64: 0, 8, 0, 0>}
+//
 // Tile sizes are per loop of the op (0 = not tiled at that level); orders are
 // permutations of the loops, outermost first. The thread tiles split one
 // parallel loop into chunks that the runtime's threads share (the loop is
@@ -45,6 +49,9 @@ struct TargetDescription {
   /// Multiply-adds below which a contraction is not split: about 10 us on one
   /// core, the order of a worker's wake-up.
   int64_t minThreadedMacs = 1 << 20;
+  /// The same for other ops, in loop iterations (result elements times
+  /// reduction steps), which mostly move memory.
+  int64_t minThreadedIterations = 1 << 15;
 };
 
 /// A contraction C[b.., m, n] += A[b.., m, k] * B[b.., k, n] in any loop order,
@@ -90,6 +97,17 @@ struct TilingStrategy {
 /// Picks register and cache blocking for a contraction on `target`.
 TilingStrategy selectContractionStrategy(linalg::LinalgOp op, const ContractionShape &shape,
                                          const TargetDescription &target);
+
+/// For an op other than a contraction: thread tiles splitting its outermost
+/// parallel loop of more than one iteration into whole, equal chunks (at
+/// least `target.threadChunks` of them where its extent allows); nothing for
+/// small ops. Written as {kind = "parallel", thread_tiles = ...}: the op is
+/// only split, the chunks keep its form.
+std::optional<SmallVector<int64_t>> selectThreadTiles(linalg::LinalgOp op,
+                                                      const TargetDescription &target);
+DictionaryAttr parallelAttr(MLIRContext *context, ArrayRef<int64_t> threadTiles);
+/// The thread tiles of a {kind = "parallel"} strategy; failure for another.
+FailureOr<SmallVector<int64_t>> readThreadTiles(linalg::LinalgOp op);
 
 DictionaryAttr toAttr(MLIRContext *context, const TilingStrategy &strategy);
 /// Reads the attribute back; fails unless every array has one entry per loop.
