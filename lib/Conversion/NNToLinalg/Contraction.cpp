@@ -22,8 +22,15 @@ Value zeros(OpBuilder &b, Location loc, RankedTensorType type) {
   return filledTensor(b, loc, type, scalarConstant(b, loc, type.getElementType(), 0));
 }
 
+/// acc + x * y; for floats allowed to fuse into one FMA (as every BLAS
+/// does), which the loops that are not register-blocked kernels (grouped and
+/// depthwise convolutions) otherwise issue as a multiply and an add.
 Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
-  return createAdd(b, loc, args[2], createMul(b, loc, args[0], args[1]));
+  if (!isa<FloatType>(args[2].getType()))
+    return createAdd(b, loc, args[2], createMul(b, loc, args[0], args[1]));
+  auto contract = arith::FastMathFlags::contract;
+  Value product = arith::MulFOp::create(b, loc, args[0], args[1], contract);
+  return arith::AddFOp::create(b, loc, args[2], product, contract);
 }
 
 struct MatMulToGeneric : OpRewritePattern<nn::MatMulOp> {
