@@ -33,6 +33,18 @@ Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
   return arith::AddFOp::create(b, loc, args[2], product, contract);
 }
 
+/// A generic of `type` summing inputs[0] * inputs[1] over its reduction
+/// loops into a zero-filled result.
+Value contractionGeneric(OpBuilder &b, Location loc, RankedTensorType type, ValueRange inputs,
+                         ArrayRef<AffineMap> maps, ArrayRef<utils::IteratorType> iterators) {
+  return linalg::GenericOp::create(b, loc, type, inputs, zeros(b, loc, type), maps, iterators,
+                                   [](OpBuilder &nb, Location l, ValueRange args) {
+                                     linalg::YieldOp::create(nb, l,
+                                                             multiplyAccumulate(nb, l, args));
+                                   })
+      .getResult(0);
+}
+
 struct MatMulToGeneric : OpRewritePattern<nn::MatMulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::MatMulOp op, PatternRewriter &rewriter) const override {
@@ -146,8 +158,7 @@ Value slidingWindowGemm(OpBuilder &b, Location loc, Value input, Value weight,
   SmallVector<int64_t> steps = flatSteps(padded);
   auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
   Value flat = reshapeTensor(
-      b, loc, input,
-      RankedTensorType::get({batch, channels, llvm::product_of(padded)}, element));
+      b, loc, input, RankedTensorType::get({batch, channels, llvm::product_of(padded)}, element));
 
   // Loops: n, f, o (parallel), c, k_1..k_s (reduction).
   SmallVector<int64_t> grid{resultType.getDimSize(2)};
@@ -166,12 +177,7 @@ Value slidingWindowGemm(OpBuilder &b, Location loc, Value input, Value weight,
   iterators.append(1 + spatial, utils::IteratorType::reduction);
   auto productType = RankedTensorType::get({batch, filters, llvm::product_of(grid)}, element);
   Value product =
-      linalg::GenericOp::create(b, loc, productType, ValueRange{weight, flat},
-                                zeros(b, loc, productType), maps, iterators,
-                                [](OpBuilder &nb, Location l, ValueRange args) {
-                                  linalg::YieldOp::create(nb, l, multiplyAccumulate(nb, l, args));
-                                })
-          .getResult(0);
+      contractionGeneric(b, loc, productType, ValueRange{weight, flat}, maps, iterators);
   SmallVector<int64_t> gridShape{batch, filters};
   gridShape.append(grid);
   product = reshapeTensor(b, loc, product, RankedTensorType::get(gridShape, element));
@@ -245,12 +251,7 @@ Value correlationAsGemm(OpBuilder &b, Location loc, Value input, Value weight,
   SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
   auto gemm = [&](RankedTensorType type, ValueRange inputs, ArrayRef<AffineMap> maps) {
-    return linalg::GenericOp::create(b, loc, type, inputs, zeros(b, loc, type), maps, iterators,
-                                     [](OpBuilder &nb, Location l, ValueRange args) {
-                                       linalg::YieldOp::create(
-                                           nb, l, multiplyAccumulate(nb, l, args));
-                                     })
-        .getResult(0);
+    return contractionGeneric(b, loc, type, inputs, maps, iterators);
   };
   Value result;
   if (transposed) {
@@ -310,12 +311,7 @@ Value groupedCorrelation(OpBuilder &b, Location loc, Value input, Value weight, 
   SmallVector<utils::IteratorType> iterators(3 + spatial, utils::IteratorType::parallel);
   iterators.append(1 + spatial, utils::IteratorType::reduction);
   Value result =
-      linalg::GenericOp::create(b, loc, groupedOutType, ValueRange{input, weight},
-                                zeros(b, loc, groupedOutType), maps, iterators,
-                                [](OpBuilder &nb, Location l, ValueRange args) {
-                                  linalg::YieldOp::create(nb, l, multiplyAccumulate(nb, l, args));
-                                })
-          .getResult(0);
+      contractionGeneric(b, loc, groupedOutType, ValueRange{input, weight}, maps, iterators);
   result = reshapeTensor(b, loc, result, resultType);
   return bias ? addChannelBias(b, loc, result, bias) : result;
 }

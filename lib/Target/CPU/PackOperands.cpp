@@ -159,12 +159,14 @@ FailureOr<linalg::GenericOp> cpu::packContractionRhs(RewriterBase &rewriter, lin
       auto copy = linalg::GenericOp::create(
           rewriter, loc, slice.getType(), source, slice,
           ArrayRef<AffineMap>{readMap, rewriter.getMultiDimIdentityMap(rank)}, parallel,
-          [](OpBuilder &b, Location l, ValueRange args) { linalg::YieldOp::create(b, l, args[0]); });
+          [](OpBuilder &b, Location l, ValueRange args) {
+            linalg::YieldOp::create(b, l, args[0]);
+          });
       // A large copy is shared between threads like any other op.
       if (auto threadTiles = selectThreadTiles(copy, TargetDescription()))
         copy->setAttr(kStrategyAttrName, parallelAttr(context, *threadTiles));
-      return tensor::InsertSliceOp::create(rewriter, loc, copy.getResult(0), packed, offsets,
-                                           sizes, strides);
+      return tensor::InsertSliceOp::create(rewriter, loc, copy.getResult(0), packed, offsets, sizes,
+                                           strides);
     };
     Value packed = tensor::EmptyOp::create(rewriter, loc, packedRhsShape, f32);
     int64_t wholeSlivers = n / nr;

@@ -24,7 +24,6 @@ namespace {
 std::optional<unsigned> resultPosition(AffineMap map, unsigned dim) {
   return map.getResultPosition(getAffineDimExpr(dim, map.getContext()));
 }
-} // namespace
 
 /// The loops of a sum of loops with constant coefficients, with their
 /// coefficients; nothing for any other expression.
@@ -80,8 +79,7 @@ std::optional<ContractionShape> matchSlidingWindow(linalg::LinalgOp op) {
   std::optional<unsigned> n;
   for (auto [loop, step] : *terms) {
     bool reduction = iterators[loop] == utils::IteratorType::reduction;
-    if (!reduction && loop == outLast && step == 1 && !n && !reads(lhsMap, loop) &&
-        !rhsReads(loop))
+    if (!reduction && loop == outLast && step == 1 && !n && !reads(lhsMap, loop) && !rhsReads(loop))
       n = loop;
     else if (reduction && reads(lhsMap, loop) && !rhsReads(loop))
       shape.window.push_back({loop, step});
@@ -122,6 +120,8 @@ std::optional<ContractionShape> matchSlidingWindow(linalg::LinalgOp op) {
   shape.m = *m;
   return shape;
 }
+
+} // namespace
 
 std::optional<ContractionShape> cpu::matchContraction(linalg::LinalgOp op) {
   if (!isa<linalg::GenericOp>(op) || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
@@ -236,12 +236,16 @@ TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const Contrac
   // A sliding window's rhs is not copied into slivers: per channel, a tile
   // reads one row of nr + (extent - 1) * step elements per offset of the
   // other kernel dims (the one with the smallest step slides within a row),
-  // in whole cache lines. Channels are blocked so that those rows stay in L1.
+  // in whole cache lines. Channels are blocked so that those rows take at
+  // most 3/8 of L1, next to the weights the row tiles stream through it (on
+  // ResNet-18's 128-channel 28x28 layer, 3/4 measured 4.1 ms, 3/8 3.2 ms).
   int64_t kcChannels = ranges[shape.k];
   if (!shape.window.empty()) {
-    auto sliding = llvm::min_element(shape.window, [](auto a, auto b) { return a.second < b.second; });
+    auto sliding =
+        llvm::min_element(shape.window, [](auto a, auto b) { return a.second < b.second; });
     int64_t rows = windowPoints / ranges[sliding->first];
-    int64_t rowBytes = llvm::alignTo((nr + (ranges[sliding->first] - 1) * sliding->second) * 4, 64) + 64;
+    int64_t rowBytes =
+        llvm::alignTo((nr + (ranges[sliding->first] - 1) * sliding->second) * 4, 64) + 64;
     int64_t channels = ranges[shape.k];
     int64_t kcMax = std::max<int64_t>(target.l1Bytes * 3 / 8 / (rows * rowBytes), 1);
     kcChannels = m <= mr ? channels : llvm::divideCeil(channels, llvm::divideCeil(channels, kcMax));

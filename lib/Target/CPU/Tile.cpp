@@ -27,8 +27,8 @@ bool splitsLoop(int64_t size, int64_t range) {
 /// whole range is 0 (not tiled). Returns the tile; `loops` receives the
 /// loops around it, outermost first, and `splitLoops` the op's loop each one
 /// steps.
-FailureOr<Operation *> tileOnce(RewriterBase &rewriter, TilingInterface op,
-                                ArrayRef<int64_t> sizes, ArrayRef<int64_t> order,
+FailureOr<Operation *> tileOnce(RewriterBase &rewriter, TilingInterface op, ArrayRef<int64_t> sizes,
+                                ArrayRef<int64_t> order,
                                 SmallVectorImpl<LoopLikeOpInterface> *loops = nullptr,
                                 SmallVectorImpl<int64_t> *splitLoops = nullptr) {
   auto linalgOp = cast<linalg::LinalgOp>(op.getOperation());

@@ -71,8 +71,8 @@ public:
       return acc;
     Value leftOver = arith::SubIOp::create(b, loc, size, fullRows);
     auto counts = llvm::to_vector(llvm::seq<int64_t>(1, registerRows));
-    auto remainder = scf::IndexSwitchOp::create(b, loc, acc.getType(), leftOver, counts,
-                                                counts.size());
+    auto remainder =
+        scf::IndexSwitchOp::create(b, loc, acc.getType(), leftOver, counts, counts.size());
     OpBuilder::InsertionGuard guard(b);
     for (auto [rows, region] : llvm::zip_equal(counts, remainder.getCaseRegions())) {
       b.setInsertionPointToStart(&region.emplaceBlock());
