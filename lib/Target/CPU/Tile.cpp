@@ -58,6 +58,36 @@ FailureOr<Operation *> tileOnce(RewriterBase &rewriter, TilingInterface op, Arra
   return result->tiledOps.back();
 }
 
+/// The row counts, short of a whole register tile, that the rows of a chunk
+/// or cache tile of an m loop of `extent` can leave over: only these need a
+/// shorter kernel of their own.
+SmallVector<int64_t> leftOverRows(int64_t extent, const cpu::TilingStrategy &strategy, unsigned m) {
+  int64_t thread = strategy.threadTiles[m], cache = strategy.cacheTiles[m],
+          registers = strategy.registerTiles[m];
+  // The sizes each level's tiles take: whole ones, then a last partial one.
+  auto tileSizes = [](ArrayRef<int64_t> sizes, int64_t tile) {
+    SmallVector<int64_t> result;
+    for (int64_t size : sizes) {
+      if (!splitsLoop(tile, size)) {
+        result.push_back(size);
+        continue;
+      }
+      result.push_back(tile);
+      if (size % tile)
+        result.push_back(size % tile);
+    }
+    return result;
+  };
+  SmallVector<int64_t> remainders;
+  if (ShapedType::isDynamic(extent) || registers <= 1)
+    return remainders;
+  for (int64_t size : tileSizes(tileSizes({extent}, thread), cache))
+    if (size % registers && !llvm::is_contained(remainders, size % registers))
+      remainders.push_back(size % registers);
+  llvm::sort(remainders);
+  return remainders;
+}
+
 bool isParallelKind(linalg::LinalgOp op) {
   auto kind = op->getAttrOfType<DictionaryAttr>(cpu::kStrategyAttrName).getAs<StringAttr>("kind");
   return kind && kind.getValue() == "parallel";
@@ -133,9 +163,11 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
       // its accumulators at the constant, so the result is never filled.
       FloatAttr initValue;
       std::optional<unsigned> rowLoop, columnLoop;
+      SmallVector<int64_t> rowRemainders;
       if (std::optional<cpu::ContractionShape> shape = cpu::matchVectorizableContraction(op)) {
         rowLoop = shape->m;
         columnLoop = shape->n;
+        rowRemainders = leftOverRows(op.getStaticLoopRanges()[shape->m], *strategy, shape->m);
         int64_t k = op.getStaticLoopRanges()[shape->k];
         auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
         FloatAttr value;
@@ -176,6 +208,9 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
                                 rewriter.getI64IntegerAttr(strategy->vectorLanes))};
       if (initValue)
         kernel.push_back(rewriter.getNamedAttr("init_value", initValue));
+      if (rowLoop)
+        kernel.push_back(
+            rewriter.getNamedAttr("row_remainders", rewriter.getDenseI64ArrayAttr(rowRemainders)));
       (*tile)->setAttr(cpu::kKernelAttrName, rewriter.getDictionaryAttr(kernel));
       // Rows left over after the whole register tiles become one more tile of
       // static height (after canonicalization), which the kernel keeps in

@@ -32,9 +32,16 @@ public:
   /// of `lanes` elements (`columns` is a multiple of `lanes`).
   /// With `initValue`, the accumulators start at it rather than at the
   /// values of the op's init (which is then never read).
-  ContractionKernel(RewriterBase &rewriter, linalg::GenericOp op, const cpu::ContractionShape &shape,
-                    int64_t registerRows, int64_t columns, int64_t lanes, FloatAttr initValue)
-      : b(rewriter), op(op), shape(shape), registerRows(registerRows), loc(op.getLoc()), vectorType(VectorType::get({lanes}, rewriter.getF32Type())) {
+  /// `rowRemainders` are the row counts short of a whole tile that the tile
+  /// can have when its row count is only known at run time (any, without).
+  ContractionKernel(RewriterBase &rewriter, linalg::GenericOp op,
+                    const cpu::ContractionShape &shape, int64_t registerRows, int64_t columns,
+                    int64_t lanes, FloatAttr initValue,
+                    std::optional<ArrayRef<int64_t>> rowRemainders)
+      : b(rewriter), op(op), shape(shape), registerRows(registerRows), loc(op.getLoc()),
+        vectorType(VectorType::get({lanes}, rewriter.getF32Type())),
+        rowRemainders(rowRemainders ? std::optional(llvm::to_vector(*rowRemainders))
+                                    : std::nullopt) {
     if (initValue)
       initVector = arith::ConstantOp::create(
           b, loc, DenseElementsAttr::get(vectorType, initValue.getValue()));
@@ -61,7 +68,8 @@ public:
     if (rows)
       return emitRows(*rows, zero, acc);
     // An unknown row count: blocks of `registerRows` rows, then the rows
-    // left over as one shorter tile, switched on their count.
+    // left over as one shorter tile, switched on their count; a count the
+    // strategy did not foresee runs row by row.
     Value size = loopSizes[shape.m];
     Value block = arith::ConstantIndexOp::create(b, loc, registerRows);
     Value fullRows = arith::MulIOp::create(b, loc, arith::DivUIOp::create(b, loc, size, block),
@@ -70,7 +78,10 @@ public:
     if (registerRows == 1)
       return acc;
     Value leftOver = arith::SubIOp::create(b, loc, size, fullRows);
-    auto counts = llvm::to_vector(llvm::seq<int64_t>(1, registerRows));
+    SmallVector<int64_t> counts;
+    for (int64_t rows : llvm::seq<int64_t>(1, registerRows))
+      if (!rowRemainders || llvm::is_contained(*rowRemainders, rows))
+        counts.push_back(rows);
     auto remainder =
         scf::IndexSwitchOp::create(b, loc, acc.getType(), leftOver, counts, counts.size());
     OpBuilder::InsertionGuard guard(b);
@@ -79,7 +90,10 @@ public:
       scf::YieldOp::create(b, loc, emitRows(rows, fullRows, acc));
     }
     b.setInsertionPointToStart(&remainder.getDefaultRegion().emplaceBlock());
-    scf::YieldOp::create(b, loc, acc);
+    if (counts.size() + 1 == static_cast<size_t>(registerRows))
+      scf::YieldOp::create(b, loc, acc);
+    else
+      scf::YieldOp::create(b, loc, rowLoop(fullRows, size, one, 1, acc));
     return remainder.getResult(0);
   }
 
@@ -110,11 +124,14 @@ private:
     return arith::AddIOp::create(b, loc, firstRow, arith::ConstantIndexOp::create(b, loc, i));
   }
 
-  /// Vector `chunk` of a row of `source` at `at`, shifted by `offset` along n.
+  /// Vector `chunk` of a row of `source` at `at`, shifted by `offset` (plus
+  /// `shift`, when given) along n.
   Value read(OpBuilder &nb, Location l, Value source, SmallVector<Value> at, size_t chunk,
-             int64_t offset = 0) {
+             int64_t offset = 0, Value shift = nullptr) {
     at.back() = offset == 0 ? chunkStarts[chunk]
                             : arith::ConstantIndexOp::create(nb, l, chunkStart(chunk) + offset);
+    if (shift)
+      at.back() = arith::AddIOp::create(nb, l, at.back(), shift);
     return vector::TransferReadOp::create(nb, l, vectorType, source, at, padding,
                                           ArrayRef<bool>{chunkInBounds[chunk]});
   }
@@ -127,11 +144,13 @@ private:
     DenseMap<unsigned, Value> loops;
     int64_t offset = 0;
   };
-  /// Every kernel offset (one, with no loops, for a plain contraction).
-  SmallVector<WindowPoint> windowPoints(OpBuilder &nb, Location l) {
+  /// Every combination of the values of `window` loops (one, with no loops,
+  /// for none).
+  SmallVector<WindowPoint> windowPoints(OpBuilder &nb, Location l,
+                                        ArrayRef<std::pair<unsigned, int64_t>> window) {
     SmallVector<WindowPoint> points(1);
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-    for (auto [loop, step] : shape.window) {
+    for (auto [loop, step] : window) {
       SmallVector<WindowPoint> next;
       for (const WindowPoint &point : points)
         for (int64_t w = 0; w < ranges[loop]; ++w) {
@@ -159,23 +178,51 @@ private:
         b, loc, zero, loopSizes[shape.k], one, accumulators,
         [&](OpBuilder &nb, Location l, Value k, ValueRange iterArgs) {
           Value lhs = op.getDpsInputs()[shape.lhs], rhs = op.getDpsInputs()[shape.rhs];
-          SmallVector<Value> results(iterArgs);
           // A sliding window steps through its kernel offsets within each
-          // step of k, each one a rhs row shifted along n.
-          for (const WindowPoint &point : windowPoints(nb, l)) {
-            DenseMap<unsigned, Value> at = point.loops;
-            at[shape.k] = k;
-            SmallVector<Value> rhsRow;
-            for (size_t c = 0; c < chunks; ++c)
-              rhsRow.push_back(read(nb, l, rhs, indices(shape.rhs, at), c, point.offset));
-            for (int64_t i = 0; i < rows; ++i) {
-              at[shape.m] = rowIndices[i];
-              Value element = tensor::ExtractOp::create(nb, l, lhs, indices(shape.lhs, at));
-              Value splat = vector::BroadcastOp::create(nb, l, vectorType, element);
+          // step of k, each one a rhs row shifted along n: the first kernel
+          // dim as a loop (`outer`, shifting by `shift`), the others unrolled.
+          auto accumulate = [&](OpBuilder &bb, Location ll, DenseMap<unsigned, Value> outer,
+                                Value shift, ArrayRef<std::pair<unsigned, int64_t>> unrolled,
+                                SmallVector<Value> results) {
+            for (const WindowPoint &point : windowPoints(bb, ll, unrolled)) {
+              DenseMap<unsigned, Value> at = point.loops;
+              at.insert(outer.begin(), outer.end());
+              at[shape.k] = k;
+              SmallVector<Value> rhsRow;
               for (size_t c = 0; c < chunks; ++c)
-                results[i * chunks + c] =
-                    vector::FMAOp::create(nb, l, splat, rhsRow[c], results[i * chunks + c]);
+                rhsRow.push_back(read(bb, ll, rhs, indices(shape.rhs, at), c, point.offset, shift));
+              for (int64_t i = 0; i < rows; ++i) {
+                at[shape.m] = rowIndices[i];
+                Value element = tensor::ExtractOp::create(bb, ll, lhs, indices(shape.lhs, at));
+                Value splat = vector::BroadcastOp::create(bb, ll, vectorType, element);
+                for (size_t c = 0; c < chunks; ++c)
+                  results[i * chunks + c] =
+                      vector::FMAOp::create(bb, ll, splat, rhsRow[c], results[i * chunks + c]);
+              }
             }
+            return results;
+          };
+          SmallVector<Value> results(iterArgs);
+          if (shape.window.size() < 2) {
+            results =
+                accumulate(nb, l, DenseMap<unsigned, Value>(), nullptr, shape.window, results);
+          } else {
+            unsigned outerLoop = shape.window.front().first;
+            int64_t step = shape.window.front().second;
+            int64_t extent = op.getStaticLoopRanges()[outerLoop];
+            Value stepValue = arith::ConstantIndexOp::create(nb, l, step);
+            auto rows = scf::ForOp::create(
+                nb, l, arith::ConstantIndexOp::create(nb, l, 0),
+                arith::ConstantIndexOp::create(nb, l, extent),
+                arith::ConstantIndexOp::create(nb, l, 1), results,
+                [&](OpBuilder &rb, Location rl, Value w, ValueRange carried) {
+                  Value shift = arith::MulIOp::create(rb, rl, w, stepValue);
+                  scf::YieldOp::create(rb, rl,
+                                       accumulate(rb, rl, DenseMap<unsigned, Value>{{outerLoop, w}},
+                                                  shift, ArrayRef(shape.window).drop_front(),
+                                                  SmallVector<Value>(carried)));
+                });
+            results = SmallVector<Value>(rows.getResults());
           }
           scf::YieldOp::create(nb, l, results);
         });
@@ -211,6 +258,7 @@ private:
   SmallVector<Value> loopSizes, chunkStarts;
   SmallVector<bool> chunkInBounds;
   Value zero, one, padding, initVector;
+  std::optional<SmallVector<int64_t>> rowRemainders;
 };
 
 /// The contraction shape of a register tile: m, n and k extents may be
@@ -259,9 +307,12 @@ struct NNCCPUVectorizePass final : nnc::impl::NNCCPUVectorizePassBase<NNCCPUVect
         return signalPassFailure();
       }
       rewriter.setInsertionPoint(op);
-      Value result = ContractionKernel(rewriter, op, *shape, rows, columns, lanes.getInt(),
-                                       kernel.getAs<FloatAttr>("init_value"))
-                         .emit();
+      auto remainders = kernel.getAs<DenseI64ArrayAttr>("row_remainders");
+      Value result =
+          ContractionKernel(rewriter, op, *shape, rows, columns, lanes.getInt(),
+                            kernel.getAs<FloatAttr>("init_value"),
+                            remainders ? std::optional(remainders.asArrayRef()) : std::nullopt)
+              .emit();
       rewriter.replaceOp(op, result);
     }
   }

@@ -12,7 +12,7 @@
 //       CHECK:       scf.for %{{.*}} = %c0{{.*}} to %c8{{.*}} step %c4
 //       CHECK:         linalg.generic
 //  CHECK-SAME:           ins(%{{.*}}, %{{.*}} : tensor<4x32xf32>, tensor<32x16xf32>)
-//  CHECK-SAME:           nnc.cpu_kernel = {register_tiles = array<i64: 4, 16, 0>, vector_lanes = 8 : i64}
+//  CHECK-SAME:           nnc.cpu_kernel = {register_tiles = array<i64: 4, 16, 0>, row_remainders = array<i64>, vector_lanes = 8 : i64}
 //   CHECK-NOT:   nnc.cpu_strategy
 func.func @two_levels(%a: tensor<16x64xf32>, %b: tensor<64x16xf32>, %c: tensor<16x16xf32>) -> tensor<16x16xf32> {
   %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
@@ -241,7 +241,7 @@ func.func @malformed(%x: tensor<4xf32>) -> tensor<4xf32> {
 //  PEEL-SAME:       ins(%{{.*}}, %{{.*}} : tensor<4x64xf32>, tensor<64x16xf32>)
 //       PEEL:   linalg.generic
 //  PEEL-SAME:     ins(%{{.*}}, %{{.*}} : tensor<2x64xf32>, tensor<64x16xf32>)
-//  PEEL-SAME:     nnc.cpu_kernel
+//  PEEL-SAME:     nnc.cpu_kernel = {register_tiles = array<i64: 4, 16, 0>, row_remainders = array<i64: 2>
 func.func @row_remainder(%a: tensor<10x64xf32>, %b: tensor<64x16xf32>, %c: tensor<10x16xf32>) -> tensor<10x16xf32> {
   %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
                        nnc.cpu_strategy = {kind = "contraction", cache_tiles = array<i64: 10, 16, 0>, cache_order = array<i64: 1, 2, 0>,

@@ -139,17 +139,20 @@ func.func @constant_init(%a: tensor<2x32xf32>, %b: tensor<32x16xf32>, %c: tensor
 #out = affine_map<(n, f, o, c, kh, kw) -> (n, f, o)>
 
 // A register tile of a sliding-window contraction: the loop runs over the
-// channels; each step goes through the nine kernel offsets, each one a rhs
-// row shifted by kh * 34 + kw, broadcast against the weight of each filter.
+// channels, an inner loop over the kernel rows kh shifts the rhs row by
+// kh * 34, and within it the kernel columns kw are unrolled (shift + kw),
+// each broadcast against the weight of each filter.
 // CHECK-LABEL: func.func @sliding_window
 //       CHECK:   scf.for %[[C:.*]] = %c0 to %c4 step %c1 iter_args
-//   CHECK-DAG:     vector.transfer_read %{{.*}}[%c0, %[[C]], %c0]
-//   CHECK-DAG:     vector.transfer_read %{{.*}}[%c0, %[[C]], %c8]
-//   CHECK-DAG:     vector.transfer_read %{{.*}}[%c0, %[[C]], %c69]
-//   CHECK-DAG:     vector.transfer_read %{{.*}}[%c0, %[[C]], %c78]
-//   CHECK-DAG:     tensor.extract %{{.*}}[%c1, %[[C]], %c2, %c2]
-// CHECK-COUNT-2:   vector.fma
-//  CHECK-NEXT:     scf.yield
+//       CHECK:     scf.for %[[KH:.*]] = %c0 to %c3 step %c1 iter_args
+//       CHECK:       %[[SHIFT:.*]] = arith.muli %[[KH]], %c34
+//       CHECK:       vector.transfer_read %{{.*}}[%c0, %[[C]], %[[SHIFT]]]
+//       CHECK:       tensor.extract %{{.*}}[%c0, %[[C]], %[[KH]], %c0]
+//       CHECK:       %[[LAST:.*]] = arith.addi %[[SHIFT]], %c10
+//       CHECK:       vector.transfer_read %{{.*}}[%c0, %[[C]], %[[LAST]]]
+//       CHECK:       tensor.extract %{{.*}}[%c1, %[[C]], %[[KH]], %c2]
+// CHECK-COUNT-2:     vector.fma
+//  CHECK-NEXT:       scf.yield
 func.func @sliding_window(%a: tensor<2x4x3x3xf32>, %b: tensor<1x4x86xf32>, %c: tensor<1x2x16xf32>) -> tensor<1x2x16xf32> {
   %r = linalg.generic {indexing_maps = [#w, #window, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"],
                        nnc.cpu_kernel = {register_tiles = array<i64: 1, 2, 16, 0, 0, 0>, vector_lanes = 8}}
@@ -160,4 +163,30 @@ func.func @sliding_window(%a: tensor<2x4x3x3xf32>, %b: tensor<1x4x86xf32>, %c: t
     linalg.yield %s : f32
   } -> tensor<1x2x16xf32>
   return %r : tensor<1x2x16xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// The strategy foresees only 2 rows left over after the tiles of 3: one
+// shorter kernel for them; any other count (none, as tiled) runs row by row.
+// CHECK-LABEL: func.func @foreseen_remainder
+//       CHECK:   scf.index_switch
+//       CHECK:   case 2 {
+// CHECK-COUNT-2:     vector.fma
+//       CHECK:   default {
+//       CHECK:     scf.for
+func.func @foreseen_remainder(%a: tensor<?x32xf32>, %b: tensor<32x16xf32>, %c: tensor<?x16xf32>) -> tensor<?x16xf32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_kernel = {register_tiles = array<i64: 3, 16, 0>, row_remainders = array<i64: 2>, vector_lanes = 8}}
+      ins(%a, %b : tensor<?x32xf32>, tensor<32x16xf32>) outs(%c : tensor<?x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x16xf32>
+  return %r : tensor<?x16xf32>
 }

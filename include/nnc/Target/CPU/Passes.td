@@ -179,8 +179,9 @@ def NNCCPUSelectStrategyPass : Pass<"nnc-cpu-select-strategy", "mlir::func::Func
     Writes the code generation choices for every op the CPU backend knows how
     to specialize as an `nnc.cpu_strategy` attribute (see
     include/nnc/Target/CPU/Strategy.h). Contractions (matmul, and convolutions
-    lowered to a GEMM) get a register tile sized to the vector registers and
-    cache tiles sized to L1 and L2:
+    lowered to a GEMM or a sliding-window GEMM) get a register tile sized to
+    the vector registers and cache tiles sized to L1 and L2; other ops with
+    enough work only a thread split, `{kind = "parallel", thread_tiles = ...}`:
 
     ```mlir
     linalg.generic {..., nnc.cpu_strategy = {kind = "contraction",
@@ -207,7 +208,11 @@ def NNCCPUTilePass : Pass<"nnc-cpu-tile", "mlir::func::FuncOp"> {
     resulting tile by the register tiles in the register order. The innermost
     tile loses the strategy and is marked
     `nnc.cpu_kernel = {register_tiles = array<i64: ...>}` for vectorization.
-    Tile sizes that cover a whole loop leave it untiled.
+    Tile sizes that cover a whole loop leave it untiled. The register loops
+    over rows and columns are peeled: what is left over after the whole
+    register tiles becomes one more tile of static size.
+    A `{kind = "parallel"}` strategy only splits the op into its chunk loop
+    (marked `nnc.parallel`); so do the large copies that rhs packing makes.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::affine::AffineDialect",
                            "mlir::tensor::TensorDialect"];
@@ -220,8 +225,11 @@ def NNCCPUVectorizePass : Pass<"nnc-cpu-vectorize", "mlir::func::FuncOp"> {
     becomes a register-blocked kernel: the mr result rows are held in
     vector registers of nr lanes while a loop over k loads one rhs row and
     adds, for each result row, the broadcast lhs element times that row with
-    `vector.fma`. A partial column tile uses masked transfers; a partial row
-    tile runs one row at a time.
+    `vector.fma`. A partial column tile uses masked transfers; a row count
+    known only at run time runs in whole tiles, then the rows left over as
+    one shorter tile picked by `scf.index_switch`. For a sliding-window
+    contraction the loop runs over the channels and each step goes through
+    the kernel offsets, each a rhs row shifted along n.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
                            "mlir::tensor::TensorDialect", "mlir::arith::ArithDialect",
