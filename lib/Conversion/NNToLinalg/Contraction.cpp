@@ -102,6 +102,10 @@ Value addChannelBias(OpBuilder &b, Location loc, Value value, Value bias) {
       .getResult(0);
 }
 
+/// Whether an ungrouped convolution's GEMM runs transposed (see
+/// correlationAsGemm): at least twice as many filters as output positions.
+bool gemmRunsTransposed(int64_t filters, int64_t outSize) { return filters >= 2 * outSize; }
+
 /// The flat stride of each spatial dim of a tensor with spatial dims `shape`.
 SmallVector<int64_t> flatSteps(ArrayRef<int64_t> shape) {
   SmallVector<int64_t> steps(shape.size(), 1);
@@ -119,7 +123,7 @@ bool runsAsSlidingWindow(ArrayRef<int64_t> padded, ArrayRef<int64_t> kernel,
                          ArrayRef<int64_t> strides, RankedTensorType resultType) {
   ArrayRef<int64_t> outSpatial = resultType.getShape().drop_front(2);
   int64_t outSize = llvm::product_of(outSpatial);
-  if (llvm::product_of(kernel) == 1 || resultType.getDimSize(1) >= 2 * outSize ||
+  if (llvm::product_of(kernel) == 1 || gemmRunsTransposed(resultType.getDimSize(1), outSize) ||
       llvm::any_of(strides, [](int64_t s) { return s != 1; }))
     return false;
   int64_t gridSize = outSpatial.front() * llvm::product_of(padded.drop_front());
@@ -214,7 +218,7 @@ Value correlationAsGemm(OpBuilder &b, Location loc, Value input, Value weight,
   int64_t kernelSize = llvm::product_of(kernel), outSize = llvm::product_of(outSpatial);
   int64_t reduction = channels * kernelSize;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-  bool transposed = filters >= 2 * outSize;
+  bool transposed = gemmRunsTransposed(filters, outSize);
 
   // Patches [N, C, K..., O...], or [N, O..., C, K...] when transposed:
   // input[n, 0, c, o * stride + k * dilation].
@@ -338,10 +342,13 @@ struct ConvToGeneric : OpRewritePattern<nn::ConvOp> {
     for (int64_t i = 0; i < spatial; ++i)
       padded.push_back(inType.getDimSize(2 + i) + low[2 + i] + high[2 + i]);
     ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
-    if (group == 1 && runsAsSlidingWindow(padded, kernel, op.getStrides(), resultType)) {
+    bool slidingWindow =
+        group == 1 && runsAsSlidingWindow(padded, kernel, op.getStrides(), resultType);
+    if (slidingWindow)
       high[2] += slidingWindowExtraRows(padded, kernel, op.getDilations());
-      Value input = padTensor(rewriter, loc, op.getInput(), low, high,
-                              scalarConstant(rewriter, loc, element, 0));
+    Value input = padTensor(rewriter, loc, op.getInput(), low, high,
+                            scalarConstant(rewriter, loc, element, 0));
+    if (slidingWindow) {
       Value result =
           slidingWindowGemm(rewriter, loc, input, op.getWeight(), op.getDilations(), resultType);
       rewriter.replaceOp(op, op.getBias() ? addChannelBias(rewriter, loc, result, op.getBias())
@@ -349,9 +356,7 @@ struct ConvToGeneric : OpRewritePattern<nn::ConvOp> {
       return success();
     }
 
-    // Input [N, C, S...] padded and viewed as [N, G, C/G, S'...].
-    Value input = padTensor(rewriter, loc, op.getInput(), low, high,
-                            scalarConstant(rewriter, loc, element, 0));
+    // The padded input [N, C, S'...] viewed as [N, G, C/G, S'...].
     auto paddedShape = cast<RankedTensorType>(input.getType()).getShape();
     SmallVector<int64_t> groupedIn{batch, group, cPerGroup};
     groupedIn.append(paddedShape.begin() + 2, paddedShape.end());

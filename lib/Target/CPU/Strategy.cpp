@@ -66,9 +66,7 @@ std::optional<ContractionShape> matchSlidingWindow(linalg::LinalgOp op) {
   auto terms = linearTerms(rhsMap.getResults().back());
   if (!terms)
     return std::nullopt;
-  auto reads = [](AffineMap map, unsigned loop) {
-    return map.getResultPosition(getAffineDimExpr(loop, map.getContext())).has_value();
-  };
+  auto reads = [](AffineMap map, unsigned loop) { return resultPosition(map, loop).has_value(); };
   auto rhsReads = [&](unsigned loop) {
     return llvm::any_of(rhsMap.getResults().drop_back(), [&](AffineExpr expr) {
       return cast<AffineDimExpr>(expr).getPosition() == loop;
@@ -89,7 +87,8 @@ std::optional<ContractionShape> matchSlidingWindow(linalg::LinalgOp op) {
   if (!n || shape.window.empty())
     return std::nullopt;
   shape.n = *n;
-  std::optional<unsigned> k, m;
+  std::optional<unsigned> k;
+  SmallVector<unsigned> rows;
   for (unsigned loop = 0, e = op.getNumLoops(); loop < e; ++loop) {
     if (loop == shape.n || llvm::is_contained(llvm::make_first_range(shape.window), loop))
       continue;
@@ -99,22 +98,23 @@ std::optional<ContractionShape> matchSlidingWindow(linalg::LinalgOp op) {
         return std::nullopt;
       k = loop;
     } else if (inLhs && !inRhs && inOut) {
-      // The row loop is the m loop innermost in the result.
-      if (!m || *outMap.getResultPosition(getAffineDimExpr(loop, op.getContext())) >
-                    *outMap.getResultPosition(getAffineDimExpr(*m, op.getContext()))) {
-        if (m)
-          shape.batch.push_back(*m);
-        m = loop;
-      } else {
-        shape.batch.push_back(loop);
-      }
+      rows.push_back(loop);
     } else if (inOut) {
       shape.batch.push_back(loop);
     } else {
       return std::nullopt;
     }
   }
-  if (!k || !m)
+  // The row loop is the m loop innermost in the result; the others are batch.
+  auto m = llvm::max_element(rows, [&](unsigned a, unsigned b) {
+    return *resultPosition(outMap, a) < *resultPosition(outMap, b);
+  });
+  if (m == rows.end())
+    return std::nullopt;
+  for (unsigned loop : rows)
+    if (loop != *m)
+      shape.batch.push_back(loop);
+  if (!k)
     return std::nullopt;
   shape.k = *k;
   shape.m = *m;

@@ -39,9 +39,7 @@ public:
                     int64_t lanes, FloatAttr initValue,
                     std::optional<ArrayRef<int64_t>> rowRemainders)
       : b(rewriter), op(op), shape(shape), registerRows(registerRows), loc(op.getLoc()),
-        vectorType(VectorType::get({lanes}, rewriter.getF32Type())),
-        rowRemainders(rowRemainders ? std::optional(llvm::to_vector(*rowRemainders))
-                                    : std::nullopt) {
+        vectorType(VectorType::get({lanes}, rewriter.getF32Type())), rowRemainders(rowRemainders) {
     if (initValue)
       initVector = arith::ConstantOp::create(
           b, loc, DenseElementsAttr::get(vectorType, initValue.getValue()));
@@ -258,7 +256,8 @@ private:
   SmallVector<Value> loopSizes, chunkStarts;
   SmallVector<bool> chunkInBounds;
   Value zero, one, padding, initVector;
-  std::optional<SmallVector<int64_t>> rowRemainders;
+  /// Owned by the kernel attribute.
+  std::optional<ArrayRef<int64_t>> rowRemainders;
 };
 
 /// The contraction shape of a register tile: m, n and k extents may be
