@@ -3,10 +3,13 @@
 #include "nnc/Target/CPU/Passes.h"
 #include "nnc/Target/CPU/Transforms.h"
 
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::nnc {
 #define GEN_PASS_DEF_NNCCPUTILEPASS
@@ -88,6 +91,158 @@ SmallVector<int64_t> leftOverRows(int64_t extent, const cpu::TilingStrategy &str
   return remainders;
 }
 
+/// The loops of `op` that index its result's dims, in order; empty unless
+/// each dim is indexed by a loop of its own.
+SmallVector<int64_t> resultLoops(linalg::LinalgOp op) {
+  SmallVector<int64_t> loops;
+  for (AffineExpr expr : op.getIndexingMapsArray().back().getResults()) {
+    auto dim = dyn_cast<AffineDimExpr>(expr);
+    if (!dim)
+      return {};
+    loops.push_back(dim.getPosition());
+  }
+  return loops;
+}
+
+/// Whether `consumer` can run on the accumulators of the register tiles that
+/// compute `result`: its loops are the result's dims (all parallel), it
+/// reads the result where it writes its own, every other input is an f32 tensor
+/// read at a projection of its loops that varies along loop `alongN` (the
+/// kernel's vector dim) only in its last dim, and its body is scalar arith
+/// and math.
+bool isEpilogueOf(linalg::GenericOp consumer, Value result, int64_t alongN) {
+  if (consumer.getNumDpsInits() != 1 || consumer.getNumLoops() != consumer.getNumParallelLoops() ||
+      !consumer.getIndexingMapsArray().back().isIdentity() ||
+      !consumer.getRegionOutputArgs()[0].use_empty())
+    return false;
+  for (OpOperand *input : consumer.getDpsInputOperands()) {
+    AffineMap map = consumer.getMatchingIndexingMap(input);
+    auto type = dyn_cast<RankedTensorType>(input->get().getType());
+    if (!type || !type.getElementType().isF32() || !map.isProjectedPermutation(true) ||
+        (input->get() == result && !map.isIdentity()))
+      return false;
+    std::optional<unsigned> nDim =
+        map.getResultPosition(getAffineDimExpr(alongN, map.getContext()));
+    if (nDim && *nDim + 1 != map.getNumResults())
+      return false;
+  }
+  for (Operation &op : consumer.getBody()->without_terminator()) {
+    if (!isa<arith::ArithDialect, math::MathDialect>(op.getDialect()) || op.getNumRegions() != 0)
+      return false;
+    for (Type type : llvm::concat<Type>(op.getOperandTypes(), op.getResultTypes()))
+      if (!type.isF32() && !type.isInteger(1))
+        return false;
+  }
+  return true;
+}
+
+/// The elementwise op that is the only consumer of the result of `op`, a
+/// contraction whose register tiles cover all of k, when the kernel can
+/// apply it to its accumulators (isEpilogueOf). A result that packing
+/// collapsed back from [..., slivers, lanes] is read through the reshape;
+/// the consumer is then expanded to the packed layout first, and the op it
+/// replaced added to `erased`.
+linalg::GenericOp findEpilogue(RewriterBase &rewriter, linalg::GenericOp op,
+                               DenseSet<Operation *> &erased) {
+  Value result = op->getResult(0);
+  SmallVector<int64_t> loops = resultLoops(op);
+  std::optional<cpu::ContractionShape> shape = cpu::matchVectorizableContraction(op);
+  if (loops.empty() || !shape || !result.hasOneUse())
+    return {};
+  // The epilogue's loop along the kernel's vectors.
+  int64_t alongN = llvm::find(loops, shape->n) - loops.begin();
+  Operation *user = *result.getUsers().begin();
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(user)) {
+    auto consumer = collapse->hasOneUse()
+                        ? dyn_cast<linalg::GenericOp>(*collapse->getUsers().begin())
+                        : linalg::GenericOp();
+    // Before the expansion, the collapsed dim along n is the last.
+    if (!consumer || !isEpilogueOf(consumer, collapse.getResult(), consumer.getNumLoops() - 1))
+      return {};
+    RewritePatternSet patterns(rewriter.getContext());
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, [&](OpOperand *operand) {
+      return operand->getOwner() == consumer && operand->get() == collapse.getResult();
+    });
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingOps);
+    bool changed = false;
+    if (failed(applyOpPatternsGreedily({consumer.getOperation()}, std::move(patterns), config,
+                                       &changed)) ||
+        !changed)
+      return {};
+    erased.insert(consumer);
+    if (collapse->use_empty())
+      rewriter.eraseOp(collapse);
+    if (!result.hasOneUse())
+      return {};
+    user = *result.getUsers().begin();
+  }
+  auto consumer = dyn_cast<linalg::GenericOp>(user);
+  if (!consumer || !isEpilogueOf(consumer, result, alongN))
+    return {};
+  return consumer;
+}
+
+/// Tiles `epilogue` by the tiles that `sizes` (in `order`) give the result
+/// dims of `op`, the contraction it consumes, and fuses `op` into the loops,
+/// so that each tile of the result is computed and then consumed in place.
+/// Like tileOnce, `loops` and `splitLoops` receive the loops and the loops
+/// of `op` they step. Returns the tiles of `op` and `epilogue`.
+FailureOr<std::pair<Operation *, linalg::GenericOp>>
+tileWithEpilogue(RewriterBase &rewriter, linalg::GenericOp op, linalg::GenericOp epilogue,
+                 ArrayRef<int64_t> sizes, ArrayRef<int64_t> order,
+                 SmallVectorImpl<LoopLikeOpInterface> *loops = nullptr,
+                 SmallVectorImpl<int64_t> *splitLoops = nullptr) {
+  SmallVector<int64_t> loopOfDim = resultLoops(op);
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<OpFoldResult> tileSizes;
+  bool tiled = false;
+  for (int64_t loop : loopOfDim) {
+    bool splits = splitsLoop(sizes[loop], ranges[loop]);
+    tiled |= splits;
+    tileSizes.push_back(rewriter.getIndexAttr(splits ? sizes[loop] : 0));
+  }
+  if (!tiled)
+    return std::make_pair(op.getOperation(), epilogue);
+  SmallVector<int64_t> interchange;
+  for (int64_t loop : order) {
+    auto *dim = llvm::find(loopOfDim, loop);
+    if (dim == loopOfDim.end())
+      continue;
+    interchange.push_back(dim - loopOfDim.begin());
+    if (splitLoops && splitsLoop(sizes[loop], ranges[loop]))
+      splitLoops->push_back(loop);
+  }
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setTileSizes(tileSizes).setInterchange(interchange);
+  options.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult producer,
+          bool isDestination) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (isDestination || producer.getOwner() != op)
+          return std::nullopt;
+        return scf::SCFTileAndFuseOptions::ControlFnResult{};
+      });
+  rewriter.setInsertionPoint(epilogue);
+  FailureOr<scf::SCFTileAndFuseResult> result = scf::tileConsumerAndFuseProducersUsingSCF(
+      rewriter, cast<TilingInterface>(epilogue.getOperation()), options);
+  if (failed(result) || !result->fusedProducers.contains(op))
+    return failure();
+  auto epilogueTile = cast<linalg::GenericOp>(result->tiledAndFusedOps.front());
+  Operation *tile = nullptr;
+  for (Operation *fused : result->tiledAndFusedOps)
+    if (fused != epilogueTile && isa<linalg::GenericOp>(fused))
+      tile = fused;
+  for (auto [original, replacement] : result->replacements)
+    rewriter.replaceAllUsesWith(original, replacement);
+  rewriter.eraseOp(epilogue);
+  // What is left reads only the shape of the result (the loop bounds of a
+  // tile of run-time size), which its init has as well.
+  rewriter.replaceOp(op, op.getDpsInits()[0]);
+  if (loops)
+    loops->append(result->loops.begin(), result->loops.end());
+  return std::make_pair(tile, epilogueTile);
+}
+
 bool isParallelKind(linalg::LinalgOp op) {
   auto kind = op->getAttrOfType<DictionaryAttr>(cpu::kStrategyAttrName).getAs<StringAttr>("kind");
   return kind && kind.getValue() == "parallel";
@@ -119,7 +274,11 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
+    // Epilogues tiled with their contraction (and erased).
+    DenseSet<Operation *> consumed;
     for (linalg::LinalgOp op : ops) {
+      if (consumed.contains(op))
+        continue;
       if (isParallelKind(op)) {
         if (failed(tileForThreads(rewriter, op)))
           return signalPassFailure();
@@ -180,27 +339,59 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
             rewriter.eraseOp(fill);
         }
       }
-      // The chunk loop the runtime's threads share; nnc-cpu-outline-parallel
-      // turns it into a task.
-      SmallVector<LoopLikeOpInterface> chunkLoops;
-      FailureOr<Operation *> tile =
-          tileOnce(rewriter, cast<TilingInterface>(op.getOperation()), strategy->threadTiles,
-                   strategy->cacheOrder, &chunkLoops);
+      // An elementwise consumer of a result that the register tiles
+      // compute whole (over all of k, from a constant) is tiled with it and
+      // applied to the accumulators: the result is never stored unfinished.
+      linalg::GenericOp epilogue;
+      if (initValue && rowLoop)
+        if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+            generic && cpu::matchVectorizableContraction(op)->window.empty())
+          epilogue = findEpilogue(rewriter, generic, consumed);
+      if (epilogue)
+        consumed.insert(epilogue);
+      // One level of tiling: the chunk loop the runtime's threads share
+      // (nnc-cpu-outline-parallel turns it into a task), cache tiles, then
+      // register tiles.
+      Operation *current = op;
+      auto tileLevel = [&](ArrayRef<int64_t> sizes, ArrayRef<int64_t> order,
+                           SmallVectorImpl<LoopLikeOpInterface> *loops,
+                           SmallVectorImpl<int64_t> *splitLoops) -> LogicalResult {
+        if (!epilogue) {
+          FailureOr<Operation *> tile =
+              tileOnce(rewriter, cast<TilingInterface>(current), sizes, order, loops, splitLoops);
+          if (failed(tile))
+            return failure();
+          current = *tile;
+          return success();
+        }
+        auto tiles = tileWithEpilogue(rewriter, cast<linalg::GenericOp>(current), epilogue, sizes,
+                                      order, loops, splitLoops);
+        if (failed(tiles))
+          return failure();
+        std::tie(current, epilogue) = *tiles;
+        return success();
+      };
+      SmallVector<LoopLikeOpInterface> chunkLoops, registerLoops;
+      SmallVector<int64_t> registerLoopDims;
+      LogicalResult tiled =
+          tileLevel(strategy->threadTiles, strategy->cacheOrder, &chunkLoops, nullptr);
       for (LoopLikeOpInterface loop : chunkLoops)
         loop->setAttr(cpu::kParallelAttrName, rewriter.getUnitAttr());
-      if (succeeded(tile))
-        tile = tileOnce(rewriter, cast<TilingInterface>(*tile), strategy->cacheTiles,
-                        strategy->cacheOrder);
-      SmallVector<LoopLikeOpInterface> registerLoops;
-      SmallVector<int64_t> registerLoopDims;
-      if (succeeded(tile))
-        tile = tileOnce(rewriter, cast<TilingInterface>(*tile), strategy->registerTiles,
-                        strategy->registerOrder, &registerLoops, &registerLoopDims);
-      if (failed(tile)) {
+      if (succeeded(tiled))
+        tiled = tileLevel(strategy->cacheTiles, strategy->cacheOrder, nullptr, nullptr);
+      if (succeeded(tiled))
+        tiled = tileLevel(strategy->registerTiles, strategy->registerOrder, &registerLoops,
+                          &registerLoopDims);
+      if (failed(tiled)) {
         op.emitError() << "tiling by " << cpu::kStrategyAttrName << " failed";
         return signalPassFailure();
       }
-      (*tile)->removeAttr(cpu::kStrategyAttrName);
+      if (epilogue) {
+        epilogue->removeAttr(cpu::kStrategyAttrName);
+        epilogue->setAttr(cpu::kEpilogueAttrName, rewriter.getUnitAttr());
+      }
+      Operation *tile = current;
+      tile->removeAttr(cpu::kStrategyAttrName);
       SmallVector<NamedAttribute> kernel{
           rewriter.getNamedAttr("register_tiles",
                                 rewriter.getDenseI64ArrayAttr(strategy->registerTiles)),
@@ -211,7 +402,7 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
       if (rowLoop)
         kernel.push_back(
             rewriter.getNamedAttr("row_remainders", rewriter.getDenseI64ArrayAttr(rowRemainders)));
-      (*tile)->setAttr(cpu::kKernelAttrName, rewriter.getDictionaryAttr(kernel));
+      tile->setAttr(cpu::kKernelAttrName, rewriter.getDictionaryAttr(kernel));
       // Rows left over after the whole register tiles become one more tile of
       // static height (after canonicalization), which the kernel keeps in
       // registers like the others rather than running row by row; columns

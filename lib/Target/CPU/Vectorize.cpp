@@ -34,12 +34,16 @@ public:
   /// values of the op's init (which is then never read).
   /// `rowRemainders` are the row counts short of a whole tile that the tile
   /// can have when its row count is only known at run time (any, without).
+  /// An `epilogue` (an elementwise op whose loops are the result's dims, the
+  /// only user of the result) is applied to the finished accumulators, which
+  /// are then stored into its result instead.
   ContractionKernel(RewriterBase &rewriter, linalg::GenericOp op,
                     const cpu::ContractionShape &shape, int64_t registerRows, int64_t columns,
                     int64_t lanes, FloatAttr initValue,
-                    std::optional<ArrayRef<int64_t>> rowRemainders)
-      : b(rewriter), op(op), shape(shape), registerRows(registerRows), loc(op.getLoc()),
-        vectorType(VectorType::get({lanes}, rewriter.getF32Type())), rowRemainders(rowRemainders) {
+                    std::optional<ArrayRef<int64_t>> rowRemainders, linalg::GenericOp epilogue)
+      : b(rewriter), op(op), epilogue(epilogue), shape(shape), registerRows(registerRows),
+        loc(op.getLoc()), vectorType(VectorType::get({lanes}, rewriter.getF32Type())),
+        rowRemainders(rowRemainders) {
     if (initValue)
       initVector = arith::ConstantOp::create(
           b, loc, DenseElementsAttr::get(vectorType, initValue.getValue()));
@@ -61,7 +65,7 @@ public:
   }
 
   Value emit() {
-    Value acc = op.getDpsInits()[0];
+    Value acc = epilogue ? epilogue.getDpsInits()[0] : op.getDpsInits()[0];
     std::optional<int64_t> rows = getConstantIntValue(loopSizes[shape.m]);
     if (rows)
       return emitRows(*rows, zero, acc);
@@ -235,19 +239,78 @@ private:
             LLVM::LoopInterleaveAttr::get(context, b.getI32IntegerAttr(1)),
             LLVM::LoopUnrollAttr::get(context, yes, {}, {}, {}, {}, {}, {}), {}, {}, {}, {}, {},
             {}, {}, {}, {}, {}, {}));
+    // The epilogue's result has the shape of the op's: both are written at
+    // the op's result indices.
     for (int64_t i = 0; i < rows; ++i)
       for (size_t c = 0; c < chunks; ++c) {
         SmallVector<Value> at = indices(2, {{shape.m, rowIndices[i]}});
         at.back() = chunkStarts[c];
-        acc = vector::TransferWriteOp::create(b, loc, loop.getResult(i * chunks + c), acc, at,
+        Value result = loop.getResult(i * chunks + c);
+        if (epilogue)
+          result = applyEpilogue(result, rowIndices[i], c);
+        acc = vector::TransferWriteOp::create(b, loc, result, acc, at,
                                               ArrayRef<bool>{chunkInBounds[c]})
                   .getResult();
       }
     return acc;
   }
 
+  /// The epilogue's body on accumulator vector `chunk` of row `row`: its
+  /// other inputs are read at the same place (a vector along n, or one
+  /// element broadcast when they do not vary along n) and each scalar op
+  /// becomes the same op on vectors.
+  Value applyEpilogue(Value accumulator, Value row, size_t chunk) {
+    // Epilogue loop j runs along result dim j, which op loop
+    // resultLoops[j] indexes.
+    SmallVector<unsigned> resultLoops;
+    for (AffineExpr expr : maps[2].getResults())
+      resultLoops.push_back(cast<AffineDimExpr>(expr).getPosition());
+    Block *body = epilogue.getBody();
+    IRMapping mapping;
+    for (OpOperand *input : epilogue.getDpsInputOperands()) {
+      Value arg = body->getArgument(input->getOperandNumber());
+      if (input->get() == op->getResult(0)) {
+        mapping.map(arg, accumulator);
+        continue;
+      }
+      SmallVector<Value> at;
+      bool alongN = false;
+      for (AffineExpr expr : epilogue.getMatchingIndexingMap(input).getResults()) {
+        auto dim = dyn_cast<AffineDimExpr>(expr);
+        unsigned loop = dim ? resultLoops[dim.getPosition()] : shape.k;
+        alongN |= loop == shape.n;
+        at.push_back(loop == shape.m ? row : zero);
+      }
+      if (alongN) {
+        mapping.map(arg, read(b, loc, input->get(), at, chunk));
+      } else {
+        Value element = tensor::ExtractOp::create(b, loc, input->get(), at);
+        mapping.map(arg, vector::BroadcastOp::create(b, loc, vectorType, element));
+      }
+    }
+    auto vectorOf = [&](Type type) { return VectorType::get(vectorType.getShape(), type); };
+    for (Operation &scalar : body->without_terminator()) {
+      if (auto constant = dyn_cast<arith::ConstantOp>(scalar)) {
+        auto value = cast<TypedAttr>(constant.getValue());
+        mapping.map(constant.getResult(),
+                    arith::ConstantOp::create(
+                        b, loc, DenseElementsAttr::get(vectorOf(value.getType()), value)));
+        continue;
+      }
+      // Scalars from outside the body are broadcast.
+      for (Value operand : scalar.getOperands())
+        if (!mapping.contains(operand))
+          mapping.map(operand,
+                      vector::BroadcastOp::create(b, loc, vectorOf(operand.getType()), operand));
+      Operation *vectorized = b.clone(scalar, mapping);
+      for (Value result : vectorized->getResults())
+        result.setType(vectorOf(result.getType()));
+    }
+    return mapping.lookup(body->getTerminator()->getOperand(0));
+  }
+
   RewriterBase &b;
-  linalg::GenericOp op;
+  linalg::GenericOp op, epilogue;
   cpu::ContractionShape shape;
   int64_t registerRows;
   Location loc;
@@ -305,14 +368,31 @@ struct NNCCPUVectorizePass final : nnc::impl::NNCCPUVectorizePassBase<NNCCPUVect
         op.emitError() << "contraction is larger than its register tile";
         return signalPassFailure();
       }
-      rewriter.setInsertionPoint(op);
+      // The epilogue tiled with this register tile reads its finished
+      // result: the kernel applies it and replaces both.
+      linalg::GenericOp epilogue;
+      if (op->getResult(0).hasOneUse())
+        epilogue = dyn_cast<linalg::GenericOp>(*op->getResult(0).getUsers().begin());
+      if (epilogue && !epilogue->hasAttr(cpu::kEpilogueAttrName))
+        epilogue = {};
+      auto initValue = kernel.getAs<FloatAttr>("init_value");
+      if (epilogue && !initValue) {
+        op.emitError() << "an epilogue needs a register tile that starts at init_value";
+        return signalPassFailure();
+      }
+      rewriter.setInsertionPoint(epilogue ? epilogue.getOperation() : op.getOperation());
       auto remainders = kernel.getAs<DenseI64ArrayAttr>("row_remainders");
       Value result =
-          ContractionKernel(rewriter, op, *shape, rows, columns, lanes.getInt(),
-                            kernel.getAs<FloatAttr>("init_value"),
-                            remainders ? std::optional(remainders.asArrayRef()) : std::nullopt)
+          ContractionKernel(rewriter, op, *shape, rows, columns, lanes.getInt(), initValue,
+                            remainders ? std::optional(remainders.asArrayRef()) : std::nullopt,
+                            epilogue)
               .emit();
-      rewriter.replaceOp(op, result);
+      if (epilogue) {
+        rewriter.replaceOp(epilogue, result);
+        rewriter.eraseOp(op);
+      } else {
+        rewriter.replaceOp(op, result);
+      }
     }
   }
 };

@@ -323,3 +323,88 @@ func.func @malformed_parallel(%x: tensor<32x28xf32>) -> tensor<32x28xf32> {
   } -> tensor<32x28xf32>
   return %r : tensor<32x28xf32>
 }
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+
+// Bias + ReLU after a GEMM whose register tiles run over all of k: the
+// consumer is tiled with it, one register tile of the GEMM and one of the
+// consumer per step, so the kernel applies it to the accumulators.
+// CHECK-LABEL: func.func @epilogue
+//   CHECK-NOT:   linalg.fill
+//       CHECK:   scf.for %{{.*}} = %c0 to %c24 step %c6
+//       CHECK:     scf.for %{{.*}} = %{{.*}} to %c32 step %c16
+//       CHECK:       %[[TILE:.*]] = linalg.generic
+//  CHECK-SAME:         ins(%{{.*}}, %{{.*}} : tensor<6x64xf32>, tensor<64x16xf32>)
+//  CHECK-SAME:         nnc.cpu_kernel = {init_value = 0.000000e+00 : f32
+//       CHECK:       linalg.generic
+//  CHECK-SAME:         ins(%[[TILE]], %{{.*}} : tensor<6x16xf32>, tensor<6xf32>)
+//  CHECK-SAME:         nnc.cpu_epilogue
+//       CHECK:         arith.maximumf
+//   CHECK-NOT:   linalg.generic
+func.func @epilogue(%a: tensor<24x64xf32>, %b: tensor<64x32xf32>, %bias: tensor<24xf32>) -> tensor<24x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<24x32xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<24x32xf32>) -> tensor<24x32xf32>
+  %c = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_strategy = {kind = "contraction", thread_tiles = array<i64: 0, 0, 0>,
+                                           cache_tiles = array<i64: 24, 32, 64>, cache_order = array<i64: 1, 2, 0>,
+                                           register_tiles = array<i64: 6, 16, 0>, register_order = array<i64: 0, 1, 2>,
+                                           pack_rhs = false, vector_lanes = 8}}
+      ins(%a, %b : tensor<24x64xf32>, tensor<64x32xf32>) outs(%f : tensor<24x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<24x32xf32>
+  %r = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"],
+                       nnc.cpu_strategy = {kind = "parallel", thread_tiles = array<i64: 6, 0>}}
+      ins(%c, %bias : tensor<24x32xf32>, tensor<24xf32>) outs(%e : tensor<24x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    %m = arith.maximumf %s, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<24x32xf32>
+  return %r : tensor<24x32xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+
+// With k split into cache tiles the result is unfinished between them: the
+// consumer stays a separate op.
+// CHECK-LABEL: func.func @no_epilogue_split_k
+//   CHECK-NOT:   nnc.cpu_epilogue
+func.func @no_epilogue_split_k(%a: tensor<24x64xf32>, %b: tensor<64x32xf32>, %bias: tensor<24xf32>) -> tensor<24x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<24x32xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<24x32xf32>) -> tensor<24x32xf32>
+  %c = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_strategy = {kind = "contraction", thread_tiles = array<i64: 0, 0, 0>,
+                                           cache_tiles = array<i64: 24, 32, 32>, cache_order = array<i64: 1, 2, 0>,
+                                           register_tiles = array<i64: 6, 16, 0>, register_order = array<i64: 0, 1, 2>,
+                                           pack_rhs = false, vector_lanes = 8}}
+      ins(%a, %b : tensor<24x64xf32>, tensor<64x32xf32>) outs(%f : tensor<24x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<24x32xf32>
+  %r = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c, %bias : tensor<24x32xf32>, tensor<24xf32>) outs(%e : tensor<24x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    linalg.yield %s : f32
+  } -> tensor<24x32xf32>
+  return %r : tensor<24x32xf32>
+}

@@ -190,3 +190,74 @@ func.func @foreseen_remainder(%a: tensor<?x32xf32>, %b: tensor<32x16xf32>, %c: t
   } -> tensor<?x16xf32>
   return %r : tensor<?x16xf32>
 }
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+
+// An epilogue runs on the finished accumulators: per row the bias is one
+// broadcast element, the residual a vector read where the result goes, and
+// the result of the epilogue, not of the GEMM, is written.
+// CHECK-LABEL: func.func @epilogue
+//  CHECK-SAME:   %[[BIAS:[a-z0-9]+]]: tensor<2xf32>, %[[RES:[a-z0-9]+]]: tensor<2x8xf32>, %[[OUT:[a-z0-9]+]]: tensor<2x8xf32>
+//       CHECK:   %[[ACC:.*]]:2 = scf.for
+// CHECK-COUNT-2:     vector.fma
+//       CHECK:   %[[B0:.*]] = tensor.extract %[[BIAS]][%c0]
+//       CHECK:   %[[SPLAT:.*]] = vector.broadcast %[[B0]]
+//       CHECK:   %[[R0:.*]] = vector.transfer_read %[[RES]][%c0, %c0]
+//       CHECK:   %[[SUM:.*]] = arith.addf %[[ACC]]#0, %[[SPLAT]] : vector<8xf32>
+//       CHECK:   %[[ADD:.*]] = arith.addf %[[SUM]], %[[R0]] : vector<8xf32>
+//       CHECK:   %[[RELU:.*]] = arith.maximumf %[[ADD]], %{{.*}} : vector<8xf32>
+//       CHECK:   vector.transfer_write %[[RELU]], %[[OUT]][%c0, %c0]
+//   CHECK-NOT:   linalg.generic
+func.func @epilogue(%a: tensor<2x32xf32>, %b: tensor<32x8xf32>, %c: tensor<2x8xf32>,
+                    %bias: tensor<2xf32>, %res: tensor<2x8xf32>, %out: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %g = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_kernel = {init_value = 0.0 : f32, register_tiles = array<i64: 2, 8, 0>, vector_lanes = 8}}
+      ins(%a, %b : tensor<2x32xf32>, tensor<32x8xf32>) outs(%c : tensor<2x8xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<2x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #row, #id, #id], iterator_types = ["parallel", "parallel"], nnc.cpu_epilogue}
+      ins(%g, %bias, %res : tensor<2x8xf32>, tensor<2xf32>, tensor<2x8xf32>) outs(%out : tensor<2x8xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    %t = arith.addf %s, %z : f32
+    %m = arith.maximumf %t, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<2x8xf32>
+  return %r : tensor<2x8xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+func.func @epilogue_without_init_value(%a: tensor<2x32xf32>, %b: tensor<32x8xf32>, %c: tensor<2x8xf32>, %out: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{an epilogue needs a register tile that starts at init_value}}
+  %g = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_kernel = {register_tiles = array<i64: 2, 8, 0>, vector_lanes = 8}}
+      ins(%a, %b : tensor<2x32xf32>, tensor<32x8xf32>) outs(%c : tensor<2x8xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<2x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"], nnc.cpu_epilogue}
+      ins(%g : tensor<2x8xf32>) outs(%out : tensor<2x8xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %n = arith.negf %x : f32
+    linalg.yield %n : f32
+  } -> tensor<2x8xf32>
+  return %r : tensor<2x8xf32>
+}

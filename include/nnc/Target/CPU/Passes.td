@@ -168,7 +168,11 @@ def NNCCPUFuseElementwisePass : Pass<"nnc-cpu-fuse-elementwise", "mlir::func::Fu
     consumer (all loops parallel), so that bias + activation, GELU or the
     steps of a normalization run as one loop nest without intermediate
     buffers. Producers are not fused into contractions or reductions, where
-    they would be recomputed once per reduction step.
+    they would be recomputed once per reduction step. Reshapes move across
+    elementwise ops so that they do not keep two of them apart. Then an
+    elementwise consumer of a reshaped contraction result is collapsed to
+    the contraction's shape (unless its result is padded, which it writes
+    in place), so that nnc-cpu-tile can make it the contraction's epilogue.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
@@ -213,6 +217,11 @@ def NNCCPUTilePass : Pass<"nnc-cpu-tile", "mlir::func::FuncOp"> {
     register tiles becomes one more tile of static size.
     A `{kind = "parallel"}` strategy only splits the op into its chunk loop
     (marked `nnc.parallel`); so do the large copies that rhs packing makes.
+    An elementwise op that alone consumes a contraction whose register tiles
+    run over all of k from a constant (bias, activation, residual add) is
+    tiled with it at every level (the contraction fused into its loops) and
+    marked `nnc.cpu_epilogue`: each register tile of the result is then
+    finished and consumed in registers, never stored and read back.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::affine::AffineDialect",
                            "mlir::tensor::TensorDialect"];
@@ -229,7 +238,10 @@ def NNCCPUVectorizePass : Pass<"nnc-cpu-vectorize", "mlir::func::FuncOp"> {
     known only at run time runs in whole tiles, then the rows left over as
     one shorter tile picked by `scf.index_switch`. For a sliding-window
     contraction the loop runs over the channels and each step goes through
-    the kernel offsets, each a rhs row shifted along n.
+    the kernel offsets, each a rhs row shifted along n. When the tile's only
+    user is an `nnc.cpu_epilogue` op, its body runs on the accumulators (its
+    other inputs read as a vector along n, or as one broadcast element) and
+    the kernel stores the epilogue's result instead.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
                            "mlir::tensor::TensorDialect", "mlir::arith::ArithDialect",

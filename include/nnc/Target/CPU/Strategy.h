@@ -35,6 +35,9 @@ namespace mlir::nnc::cpu {
 inline constexpr llvm::StringLiteral kStrategyAttrName = "nnc.cpu_strategy";
 inline constexpr llvm::StringLiteral kKernelAttrName = "nnc.cpu_kernel";
 inline constexpr llvm::StringLiteral kParallelAttrName = "nnc.parallel";
+/// Marks the elementwise tile that consumes a kernel's register tile: the
+/// kernel applies it to its accumulators before storing them.
+inline constexpr llvm::StringLiteral kEpilogueAttrName = "nnc.cpu_epilogue";
 
 /// What the target offers the code generator.
 struct TargetDescription {
