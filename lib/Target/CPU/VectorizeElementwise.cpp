@@ -43,9 +43,34 @@ bool isUnitStrideIn(AffineExpr expr, unsigned dim) {
          (sum.getRHS() == d && !sum.getLHS().isFunctionOfDim(dim));
 }
 
+/// The constant step of `expr` with loop `dim` when it is `c * d<dim>`
+/// (or `c * d<dim> + e` with `e` free of `dim`) for c of 2 to 4: a strided
+/// window, such as the input of a stride-2 convolution or pooling.
+std::optional<int64_t> smallStrideIn(AffineExpr expr, unsigned dim) {
+  AffineExpr d = getAffineDimExpr(dim, expr.getContext());
+  if (auto sum = dyn_cast<AffineBinaryOpExpr>(expr); sum && sum.getKind() == AffineExprKind::Add) {
+    if (!sum.getRHS().isFunctionOfDim(dim))
+      expr = sum.getLHS();
+    else if (!sum.getLHS().isFunctionOfDim(dim))
+      expr = sum.getRHS();
+    else
+      return std::nullopt;
+  }
+  auto product = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!product || product.getKind() != AffineExprKind::Mul)
+    return std::nullopt;
+  auto step =
+      dyn_cast<AffineConstantExpr>(product.getRHS() == d ? product.getLHS() : product.getRHS());
+  if ((product.getLHS() != d && product.getRHS() != d) || !step || step.getValue() < 2 ||
+      step.getValue() > 4)
+    return std::nullopt;
+  return step.getValue();
+}
+
 /// Whether `operand` can be read or written as vectors along loop `dim`:
 /// `dim` only in its last index, with unit stride; inputs may instead not
-/// depend on `dim` (broadcast).
+/// depend on `dim` (broadcast) or step through it by a small stride (read
+/// as a wider vector, every stride-th lane kept).
 bool isContiguousAlong(linalg::GenericOp op, OpOperand &operand, unsigned dim) {
   AffineMap map = op.getMatchingIndexingMap(&operand);
   if (map.getNumResults() == 0)
@@ -55,7 +80,8 @@ bool isContiguousAlong(linalg::GenericOp op, OpOperand &operand, unsigned dim) {
     return false;
   if (!results.back().isFunctionOfDim(dim))
     return !op.isDpsInit(&operand);
-  return isUnitStrideIn(results.back(), dim);
+  return isUnitStrideIn(results.back(), dim) ||
+         (!op.isDpsInit(&operand) && smallStrideIn(results.back(), dim));
 }
 
 /// The loop to vectorize: the innermost parallel loop along which every
@@ -212,10 +238,60 @@ private:
       return vector::BroadcastOp::create(b, loc, vectorType,
                                          tensor::ExtractOp::create(b, loc, source, at));
     Value padding = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
-    return vector::TransferReadOp::create(
-        b, loc, vectorType, source, at,
-        AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext()), padding, mask,
-        b.getBoolArrayAttr({true}));
+    AffineMap minor = AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext());
+    if (std::optional<int64_t> stride = smallStrideIn(map.getResults().back(), vectorDim)) {
+      // `stride` vectors' worth from the first element, every stride-th lane
+      // kept. A wide read that may run past the end of the row (the last
+      // index, at its largest, plus the vector) is bounds-checked: lanes
+      // there read the padding, and a kept one only belongs to a masked tail.
+      std::optional<int64_t> last = largestValue(map.getResults().back(), mask != nullptr);
+      // A tile of a window reads only up to the last element it uses, but the
+      // row it was cut from usually goes on (a padded input): the wide read
+      // then stays in bounds of that.
+      if (auto slice = source.getDefiningOp<tensor::ExtractSliceOp>();
+          slice && last && slice.hasUnitStride() &&
+          slice.getSourceType().getRank() == type.getRank() &&
+          ShapedType::isStatic(slice.getStaticOffsets().back()) &&
+          *last + lanes * *stride > type.getShape().back()) {
+        for (auto [index, offset] : llvm::zip_equal(at, slice.getMixedOffsets()))
+          index =
+              arith::AddIOp::create(b, loc, index, getValueOrCreateConstantIndexOp(b, loc, offset));
+        *last += slice.getStaticOffsets().back();
+        source = slice.getSource();
+        type = slice.getSourceType();
+      }
+      bool inBounds = last && *last + lanes * *stride <= type.getShape().back();
+      Value wide = vector::TransferReadOp::create(
+          b, loc, VectorType::get({lanes * *stride}, element), source, at, minor, padding,
+          /*mask=*/Value(), b.getBoolArrayAttr({inBounds}));
+      SmallVector<int64_t> kept;
+      for (int64_t lane = 0; lane < lanes; ++lane)
+        kept.push_back(lane * *stride);
+      return vector::ShuffleOp::create(b, loc, wide, wide, kept);
+    }
+    return vector::TransferReadOp::create(b, loc, vectorType, source, at, minor, padding, mask,
+                                          b.getBoolArrayAttr({true}));
+  }
+
+  /// The largest value `expr` takes where vectors start along the vector
+  /// loop (at the masked tail too, with `tail`), when it is a sum of loops
+  /// and constants with non-negative coefficients.
+  std::optional<int64_t> largestValue(AffineExpr expr, bool tail) {
+    int64_t extent = ranges[vectorDim];
+    int64_t lastStart = tail ? extent / lanes * lanes : (extent / lanes - 1) * lanes;
+    if (auto dim = dyn_cast<AffineDimExpr>(expr))
+      return dim.getPosition() == vectorDim ? lastStart : ranges[dim.getPosition()] - 1;
+    if (auto constant = dyn_cast<AffineConstantExpr>(expr))
+      return constant.getValue() >= 0 ? std::optional(constant.getValue()) : std::nullopt;
+    auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
+    if (!binary ||
+        (binary.getKind() != AffineExprKind::Add && binary.getKind() != AffineExprKind::Mul))
+      return std::nullopt;
+    std::optional<int64_t> lhs = largestValue(binary.getLHS(), tail),
+                           rhs = largestValue(binary.getRHS(), tail);
+    if (!lhs || !rhs)
+      return std::nullopt;
+    return binary.getKind() == AffineExprKind::Add ? *lhs + *rhs : *lhs * *rhs;
   }
 
   /// The row at the current indices folded into the result element: vector

@@ -78,6 +78,59 @@ func.func @window(%x: tensor<4x10xf32>, %w: tensor<4x3xf32>, %o: tensor<4x8xf32>
 
 // -----
 
+// A stride-2 window (3 taps): each tap reads two vectors' worth from
+// 2 * ow + t and keeps the even lanes. The last wide read ends at
+// 2 * 8 + 2 + 16 = 34 <= 34, so it needs no bounds check.
+// CHECK-LABEL: func.func @strided_window
+//       CHECK:   scf.for %[[T:.*]] = %c0 to %c3 step %c1
+//       CHECK:     %[[WIDE:.*]] = vector.transfer_read %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<4x34xf32>, vector<16xf32>
+//       CHECK:     vector.shuffle %[[WIDE]], %[[WIDE]] [0, 2, 4, 6, 8, 10, 12, 14]
+func.func @strided_window(%x: tensor<4x34xf32>, %w: tensor<4x3xf32>, %o: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(c, ow, t) -> (c, 2 * ow + t)>, affine_map<(c, ow, t) -> (c, t)>,
+                                        affine_map<(c, ow, t) -> (c, ow)>],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<4x34xf32>, tensor<4x3xf32>) outs(%o : tensor<4x16xf32>) {
+  ^bb0(%a: f32, %k: f32, %acc: f32):
+    %p = arith.mulf %a, %k : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x16xf32>
+  return %r : tensor<4x16xf32>
+}
+
+// -----
+
+// The same window on a tile cut to the 33 columns it uses: the wide read
+// would pass its end, so it reads the row the tile was cut from (34 wide)
+// instead, in bounds; on its own a 33-wide input is bounds-checked.
+// CHECK-LABEL: func.func @strided_window_tile
+//       CHECK:   vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<4x34xf32>, vector<16xf32>
+//       CHECK:   vector.transfer_read %{{.*}}, %{{[a-z_0-9]+}} : tensor<4x33xf32>, vector<16xf32>
+func.func @strided_window_tile(%full: tensor<4x34xf32>, %alone: tensor<4x33xf32>, %w: tensor<4x3xf32>, %o: tensor<4x16xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32>) {
+  %x = tensor.extract_slice %full[0, 0] [4, 33] [1, 1] : tensor<4x34xf32> to tensor<4x33xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(c, ow, t) -> (c, 2 * ow + t)>, affine_map<(c, ow, t) -> (c, t)>,
+                                        affine_map<(c, ow, t) -> (c, ow)>],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<4x33xf32>, tensor<4x3xf32>) outs(%o : tensor<4x16xf32>) {
+  ^bb0(%a: f32, %k: f32, %acc: f32):
+    %p = arith.mulf %a, %k : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x16xf32>
+  %q = linalg.generic {indexing_maps = [affine_map<(c, ow, t) -> (c, 2 * ow + t)>, affine_map<(c, ow, t) -> (c, t)>,
+                                        affine_map<(c, ow, t) -> (c, ow)>],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%alone, %w : tensor<4x33xf32>, tensor<4x3xf32>) outs(%o : tensor<4x16xf32>) {
+  ^bb0(%a: f32, %k: f32, %acc: f32):
+    %p = arith.mulf %a, %k : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x16xf32>
+  return %r, %q : tensor<4x16xf32>, tensor<4x16xf32>
+}
+
+// -----
+
 // A row reduction (softmax's max over 20 columns): partial maxima in one
 // vector across the row (the masked tail keeps the lanes it does not read),
 // then a horizontal max folded into the result element.
@@ -105,21 +158,21 @@ func.func @row_max(%x: tensor<3x20xf32>, %o: tensor<3xf32>) -> tensor<3xf32> {
 // -----
 
 // Not vectorized: a transposed read (the vector loop indexes a leading dim),
-// a strided read (2 * d1), integer division (it traps on a masked tail's
+// a read with a stride over 4 (5 * d0), integer division (it traps on a masked tail's
 // zeros) and linalg.index.
 // CHECK-LABEL: func.func @left_alone
 //   CHECK-COUNT-4: linalg.generic
 //   CHECK-NOT:     vector.transfer_read
-func.func @left_alone(%x: tensor<8x8xf32>, %y: tensor<16xf32>, %i: tensor<8xi32>, %o: tensor<8x8xf32>, %p: tensor<8xf32>, %q: tensor<8xi32>) -> (tensor<8x8xf32>, tensor<8xf32>, tensor<8xi32>, tensor<8xi32>) {
+func.func @left_alone(%x: tensor<8x8xf32>, %y: tensor<40xf32>, %i: tensor<8xi32>, %o: tensor<8x8xf32>, %p: tensor<8xf32>, %q: tensor<8xi32>) -> (tensor<8x8xf32>, tensor<8xf32>, tensor<8xi32>, tensor<8xi32>) {
   %t = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>],
                        iterator_types = ["parallel", "parallel"]}
       ins(%x : tensor<8x8xf32>) outs(%o : tensor<8x8xf32>) {
   ^bb0(%a: f32, %out: f32):
     linalg.yield %a : f32
   } -> tensor<8x8xf32>
-  %s = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0 * 2)>, affine_map<(d0) -> (d0)>],
+  %s = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0 * 5)>, affine_map<(d0) -> (d0)>],
                        iterator_types = ["parallel"]}
-      ins(%y : tensor<16xf32>) outs(%p : tensor<8xf32>) {
+      ins(%y : tensor<40xf32>) outs(%p : tensor<8xf32>) {
   ^bb0(%a: f32, %out: f32):
     linalg.yield %a : f32
   } -> tensor<8xf32>

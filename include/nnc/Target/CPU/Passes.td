@@ -101,13 +101,15 @@ def NNCCPUVectorizeElementwisePass
     arithmetic (no `linalg.index`, no integer division) is vectorized along
     its innermost parallel loop `d` when every operand is either contiguous
     along it (`d` or `d + e` as its last index, nowhere else) or, for inputs,
-    broadcast along it. The other parallel loops step by one; the vector loop
+    broadcast or strided along it (`s * d + e`, s from 2 to 4: read as s
+    vectors' worth, every s-th lane kept by `vector.shuffle`; bounds-checked
+    only when the last read may pass the end of the row, which for a tile is
+    the row of the tensor it was cut from). The other parallel loops step by one; the vector loop
     steps by whole vectors, with a masked tail; reduction loops run inside
     it, carrying the result vectors. Operands are read with 1-D
     `vector.transfer_read`, the body runs on vectors, results are written
-    with `vector.transfer_write`. This covers im2col and packing copies
-    (stride 1), epilogues, casts, depthwise convolutions and pooling windows
-    of stride 1. A row reduction (one reduction loop, innermost, every input
+    with `vector.transfer_write`. This covers im2col and packing copies,
+    epilogues, casts, depthwise convolutions and pooling windows. A row reduction (one reduction loop, innermost, every input
     contiguous along it, body ending in `out = addf/max/min(out, x)` on f32)
     is vectorized along the row: partial results in one vector, then
     `vector.reduction` into the result element (this reassociates the sum).
