@@ -248,20 +248,48 @@ bool isParallelKind(linalg::LinalgOp op) {
   return kind && kind.getValue() == "parallel";
 }
 
-/// A {kind = "parallel"} op: only the chunk loop the threads share.
+/// A {kind = "parallel"} op: only the chunk loop the threads share. A fill
+/// of its result (the start of a window or reduction) moves into the chunk
+/// loop with it, where vectorization starts from the filled value instead.
 LogicalResult tileForThreads(RewriterBase &rewriter, linalg::LinalgOp op) {
   FailureOr<SmallVector<int64_t>> threadTiles = cpu::readThreadTiles(op);
   if (failed(threadTiles))
     return op.emitError() << "malformed " << cpu::kStrategyAttrName << " attribute";
-  SmallVector<LoopLikeOpInterface> chunkLoops;
-  FailureOr<Operation *> tile =
-      tileOnce(rewriter, cast<TilingInterface>(op.getOperation()), *threadTiles,
-               llvm::to_vector(llvm::seq<int64_t>(0, op.getNumLoops())), &chunkLoops);
-  if (failed(tile))
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<OpFoldResult> tileSizes;
+  bool tiled = false;
+  for (auto [size, range] : llvm::zip_equal(*threadTiles, ranges)) {
+    bool splits = splitsLoop(size, range);
+    tiled |= splits;
+    tileSizes.push_back(rewriter.getIndexAttr(splits ? size : 0));
+  }
+  if (!tiled) {
+    op->removeAttr(cpu::kStrategyAttrName);
+    return success();
+  }
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setTileSizes(tileSizes);
+  options.setFusionControlFn(
+      [](tensor::ExtractSliceOp, OpResult producer,
+         bool isDestination) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (isDestination && isa<linalg::FillOp>(producer.getOwner()))
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        return std::nullopt;
+      });
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTileAndFuseResult> result = scf::tileConsumerAndFuseProducersUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(result))
     return op.emitError() << "tiling by " << cpu::kStrategyAttrName << " failed";
-  for (LoopLikeOpInterface loop : chunkLoops)
+  for (auto [original, replacement] : result->replacements)
+    rewriter.replaceAllUsesWith(original, replacement);
+  for (LoopLikeOpInterface loop : result->loops)
     loop->setAttr(cpu::kParallelAttrName, rewriter.getUnitAttr());
-  (*tile)->removeAttr(cpu::kStrategyAttrName);
+  result->tiledAndFusedOps.front()->removeAttr(cpu::kStrategyAttrName);
+  rewriter.eraseOp(op);
+  for (Operation *fill : result->fusedProducers)
+    if (fill->use_empty())
+      rewriter.eraseOp(fill);
   return success();
 }
 

@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/IR/AffineExprVisitor.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 
 #include <limits>
 
@@ -177,7 +178,26 @@ public:
     ivs.assign(ranges.size(), Value());
   }
 
-  SmallVector<Value> emit() { return outerLoops(0, SmallVector<Value>(op.getDpsInits())); }
+  SmallVector<Value> emit() {
+    // A result filled with a constant just for this op starts at it in
+    // registers: the fill is not run and the result not read.
+    SmallVector<Value> inits(op.getDpsInits());
+    initValues.assign(inits.size(), Value());
+    for (auto [operand, init, value] :
+         llvm::zip_equal(op.getDpsInitsMutable(), inits, initValues)) {
+      // Each result element is then written once, from its starting value:
+      // the result is indexed by every parallel loop.
+      auto fill = init.getDefiningOp<linalg::FillOp>();
+      AffineMap map = op.getMatchingIndexingMap(&operand);
+      if (!fill || !fill->hasOneUse() || !matchPattern(fill.getInputs()[0], m_Constant()) ||
+          static_cast<int64_t>(map.getNumResults()) != op.getNumParallelLoops() ||
+          !map.isProjectedPermutation())
+        continue;
+      value = fill.getInputs()[0];
+      init = fill.getOutputs()[0];
+    }
+    return outerLoops(0, inits);
+  }
 
 private:
   Value constant(int64_t value) { return arith::ConstantIndexOp::create(b, loc, value); }
@@ -326,7 +346,7 @@ private:
     Value folded = vector::ReductionOp::create(b, loc, kind, partial);
     OpOperand &init = op.getDpsInitsMutable()[0];
     SmallVector<Value> at = indices(op.getMatchingIndexingMap(&init));
-    Value current = tensor::ExtractOp::create(b, loc, result, at);
+    Value current = initValues[0] ? initValues[0] : tensor::ExtractOp::create(b, loc, result, at);
     OperationState state(loc, combine->getName(), ValueRange{current, folded}, {f32},
                          combine->getAttrs());
     Value combined = b.create(state)->getResult(0);
@@ -339,6 +359,11 @@ private:
     // Results the body does not read start as zeros instead of a load.
     SmallVector<Value> values;
     for (auto [i, init] : llvm::enumerate(op.getDpsInitsMutable())) {
+      if (initValues[i]) {
+        values.push_back(vector::BroadcastOp::create(
+            b, loc, VectorType::get({lanes}, initValues[i].getType()), initValues[i]));
+        continue;
+      }
       if (op.getBody()->getArgument(init.getOperandNumber()).use_empty()) {
         Type element = getElementTypeOrSelf(init.get().getType());
         values.push_back(arith::ConstantOp::create(
@@ -421,6 +446,8 @@ private:
   SmallVector<unsigned> outerDims, reductionDims;
   /// The current value of every loop, indexed by loop.
   SmallVector<Value> ivs;
+  /// Per result, the constant it was filled with (see emit), or null.
+  SmallVector<Value> initValues;
 };
 
 struct NNCCPUVectorizeElementwisePass final

@@ -408,3 +408,30 @@ func.func @no_epilogue_split_k(%a: tensor<24x64xf32>, %b: tensor<64x32xf32>, %bi
   } -> tensor<24x32xf32>
   return %r : tensor<24x32xf32>
 }
+
+// -----
+
+// The fill that starts a window's sums moves into the chunk loop with it,
+// onto the chunk's slice of the result.
+// CHECK-LABEL: func.func @fill_with_chunks
+//       CHECK:   scf.for %[[I:.*]] = %c0 to %c32 step %c8 iter_args(%[[ACC:.*]] = %{{.*}})
+//       CHECK:     %[[SLICE:.*]] = tensor.extract_slice %[[ACC]][%[[I]], 0] [8, 28]
+//       CHECK:     %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[SLICE]] : tensor<8x28xf32>)
+//       CHECK:     linalg.generic
+//  CHECK-SAME:       outs(%[[FILL]] : tensor<8x28xf32>)
+//       CHECK:   } {nnc.parallel}
+func.func @fill_with_chunks(%x: tensor<32x30xf32>, %w: tensor<32x3xf32>) -> tensor<32x28xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<32x28xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<32x28xf32>) -> tensor<32x28xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(c, ow, t) -> (c, ow + t)>, affine_map<(c, ow, t) -> (c, t)>, affine_map<(c, ow, t) -> (c, ow)>],
+                       iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_strategy = {kind = "parallel", thread_tiles = array<i64: 8, 0, 0>}}
+      ins(%x, %w : tensor<32x30xf32>, tensor<32x3xf32>) outs(%f : tensor<32x28xf32>) {
+  ^bb0(%a: f32, %k: f32, %acc: f32):
+    %p = arith.mulf %a, %k : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<32x28xf32>
+  return %r : tensor<32x28xf32>
+}

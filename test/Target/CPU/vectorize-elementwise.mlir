@@ -131,6 +131,55 @@ func.func @strided_window_tile(%full: tensor<4x34xf32>, %alone: tensor<4x33xf32>
 
 // -----
 
+// A window whose sums start from a fill of -inf (max pooling): the result
+// vectors start at that value in registers, the fill is gone and the result
+// is not read.
+// CHECK-LABEL: func.func @filled_window
+//   CHECK-NOT:   linalg.fill
+//       CHECK:   %[[NEG:.*]] = arith.constant dense<0xFF800000> : vector<8xf32>
+//       CHECK:   scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%{{.*}} = %[[NEG]])
+//       CHECK:     arith.maximumf
+//   CHECK-NOT:   vector.transfer_read %{{.*}} : tensor<4x8xf32>
+func.func @filled_window(%x: tensor<4x10xf32>, %window: tensor<3xf32>) -> tensor<4x8xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %f = linalg.fill ins(%ninf : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(c, ow, t) -> (c, ow + t)>, affine_map<(c, ow, t) -> (t)>,
+                                        affine_map<(c, ow, t) -> (c, ow)>],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %window : tensor<4x10xf32>, tensor<3xf32>) outs(%f : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %unused: f32, %acc: f32):
+    %m = arith.maximumf %acc, %a : f32
+    linalg.yield %m : f32
+  } -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}
+
+// -----
+
+// A row sum into a result filled with zeros: the folded row is added to
+// the fill's value, not to an element read from the (unfilled) result.
+// CHECK-LABEL: func.func @filled_row_sum
+//   CHECK-NOT:   linalg.fill
+//       CHECK:   %[[SUM:.*]] = vector.reduction <add>
+//       CHECK:   %[[TOTAL:.*]] = arith.addf %[[SUM]], %cst
+//       CHECK:   tensor.insert %[[TOTAL]]
+func.func @filled_row_sum(%x: tensor<4x16xf32>) -> tensor<4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>],
+                       iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<4x16xf32>) outs(%f : tensor<4xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %acc, %a : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
+
+// -----
+
 // A row reduction (softmax's max over 20 columns): partial maxima in one
 // vector across the row (the masked tail keeps the lanes it does not read),
 // then a horizontal max folded into the result element.

@@ -108,7 +108,9 @@ def NNCCPUVectorizeElementwisePass
     steps by whole vectors, with a masked tail; reduction loops run inside
     it, carrying the result vectors. Operands are read with 1-D
     `vector.transfer_read`, the body runs on vectors, results are written
-    with `vector.transfer_write`. This covers im2col and packing copies,
+    with `vector.transfer_write`; a result that a constant `linalg.fill`
+    used by this op alone initializes starts at that constant in registers
+    instead (the fill is dropped). This covers im2col and packing copies,
     epilogues, casts, depthwise convolutions and pooling windows. A row reduction (one reduction loop, innermost, every input
     contiguous along it, body ending in `out = addf/max/min(out, x)` on f32)
     is vectorized along the row: partial results in one vector, then
@@ -218,7 +220,8 @@ def NNCCPUTilePass : Pass<"nnc-cpu-tile", "mlir::func::FuncOp"> {
     over rows and columns are peeled: what is left over after the whole
     register tiles becomes one more tile of static size.
     A `{kind = "parallel"}` strategy only splits the op into its chunk loop
-    (marked `nnc.parallel`); so do the large copies that rhs packing makes.
+    (marked `nnc.parallel`), taking a `linalg.fill` of its result into the
+    loop onto each chunk; so do the large copies that rhs packing makes.
     An elementwise op that alone consumes a contraction whose register tiles
     run over all of k from a constant (bias, activation, residual add) is
     tiled with it at every level (the contraction fused into its loops) and
