@@ -84,13 +84,24 @@ const char* nnc_dtype_name(nnc_dtype_t dtype) {
 /* ------------------------------------------------------------------------ */
 
 /* Workers wait for a job (a parallel_for call), take its iterations one at a
- * time from a shared counter alongside the calling thread, and report when
- * they are done. Between jobs a worker spins briefly before sleeping, so that
- * the parallel loops of one run, which follow each other closely, do not each
- * pay a wake-up. */
-typedef struct nnc_pool_s {
+ * time alongside the calling thread, and report when they are done. Each
+ * participant first takes its own share (iterations id, id + P, ... of P
+ * participants), so that consecutive jobs give a thread the same chunks and
+ * what it left in its core's caches (the half of a weight matrix that a
+ * recurrent step reads again, say) is used again there; then whatever
+ * another, late participant has not claimed yet. Between jobs a worker
+ * spins briefly before sleeping, so that the parallel loops of one run,
+ * which follow each other closely, do not each pay a wake-up. */
+typedef struct nnc_pool_s nnc_pool_t;
+typedef struct {
+  nnc_pool_t* pool;
+  int id; /* 1..num_workers; the calling thread is 0 */
+} nnc_worker_t;
+
+struct nnc_pool_s {
   int num_workers;
   pthread_t* workers;
+  nnc_worker_t* worker_ids;
   pthread_mutex_t mutex;
   pthread_cond_t wake; /* a new job or stop */
   pthread_cond_t done; /* the last worker left the job */
@@ -99,11 +110,12 @@ typedef struct nnc_pool_s {
   nnc_kernel_task_fn_v0_t task;
   void* task_context;
   int64_t count;
-  _Atomic int64_t next;
+  _Atomic(unsigned char)* claimed; /* per iteration of the job: taken */
+  int64_t claimed_capacity;
   _Atomic unsigned generation;
   _Atomic int active; /* workers still in the current job */
   int stop;
-} nnc_pool_t;
+};
 
 /* About 100 microseconds of polling on current x86 cores. */
 enum { NNC_POOL_SPINS = 2000 };
@@ -116,13 +128,17 @@ static void spin_pause(void) {
 #endif
 }
 
-static void run_iterations(nnc_pool_t* pool) {
-  for (int64_t i; (i = atomic_fetch_add(&pool->next, 1)) < pool->count;)
-    pool->task(pool->task_context, i, i + 1);
+static void run_iterations(nnc_pool_t* pool, int id) {
+  int participants = pool->num_workers + 1;
+  for (int64_t i = id; i < pool->count; i += participants)
+    if (!atomic_exchange(&pool->claimed[i], 1)) pool->task(pool->task_context, i, i + 1);
+  for (int64_t i = 0; i < pool->count; ++i)
+    if (!atomic_exchange(&pool->claimed[i], 1)) pool->task(pool->task_context, i, i + 1);
 }
 
 static void* worker_main(void* arg) {
-  nnc_pool_t* pool = (nnc_pool_t*)arg;
+  nnc_pool_t* pool = ((nnc_worker_t*)arg)->pool;
+  int id = ((nnc_worker_t*)arg)->id;
   unsigned seen = 0;
   for (;;) {
     for (int spin = 0; spin < NNC_POOL_SPINS && atomic_load(&pool->generation) == seen; ++spin)
@@ -136,7 +152,7 @@ static void* worker_main(void* arg) {
     }
     seen = atomic_load(&pool->generation);
     pthread_mutex_unlock(&pool->mutex);
-    run_iterations(pool);
+    run_iterations(pool, id);
     if (atomic_fetch_sub(&pool->active, 1) == 1) {
       pthread_mutex_lock(&pool->mutex);
       pthread_cond_signal(&pool->done);
@@ -154,16 +170,29 @@ static void pool_parallel_for(void* opaque, int64_t count, nnc_kernel_task_fn_v0
     task(task_context, 0, count);
     return;
   }
+  if (count > pool->claimed_capacity) {
+    /* No worker is in a job now: the array may move. */
+    _Atomic(unsigned char)* claimed =
+        (_Atomic(unsigned char)*)realloc((void*)pool->claimed, (size_t)count);
+    if (!claimed) {
+      pthread_mutex_unlock(&pool->busy);
+      task(task_context, 0, count);
+      return;
+    }
+    pool->claimed = claimed;
+    pool->claimed_capacity = count;
+  }
+  for (int64_t i = 0; i < count; ++i)
+    atomic_store_explicit(&pool->claimed[i], 0, memory_order_relaxed);
   pthread_mutex_lock(&pool->mutex);
   pool->task = task;
   pool->task_context = task_context;
   pool->count = count;
-  atomic_store(&pool->next, 0);
   atomic_store(&pool->active, pool->num_workers);
   atomic_fetch_add(&pool->generation, 1);
   pthread_cond_broadcast(&pool->wake);
   pthread_mutex_unlock(&pool->mutex);
-  run_iterations(pool);
+  run_iterations(pool, 0);
   for (int spin = 0; spin < NNC_POOL_SPINS && atomic_load(&pool->active) > 0; ++spin)
     spin_pause();
   if (atomic_load(&pool->active) > 0) {
@@ -186,6 +215,8 @@ static void pool_destroy(nnc_pool_t* pool) {
   pthread_cond_destroy(&pool->wake);
   pthread_cond_destroy(&pool->done);
   free(pool->workers);
+  free(pool->worker_ids);
+  free((void*)pool->claimed);
   free(pool);
 }
 
@@ -193,7 +224,10 @@ static nnc_status_t pool_create(int num_workers, nnc_pool_t** out_pool) {
   nnc_pool_t* pool = (nnc_pool_t*)calloc(1, sizeof(nnc_pool_t));
   if (!pool) return nnc_rt_status("nnc: out of memory");
   pool->workers = (pthread_t*)calloc((size_t)num_workers, sizeof(pthread_t));
-  if (!pool->workers) {
+  pool->worker_ids = (nnc_worker_t*)calloc((size_t)num_workers, sizeof(nnc_worker_t));
+  if (!pool->workers || !pool->worker_ids) {
+    free(pool->workers);
+    free(pool->worker_ids);
     free(pool);
     return nnc_rt_status("nnc: out of memory");
   }
@@ -201,11 +235,11 @@ static nnc_status_t pool_create(int num_workers, nnc_pool_t** out_pool) {
   pthread_mutex_init(&pool->busy, NULL);
   pthread_cond_init(&pool->wake, NULL);
   pthread_cond_init(&pool->done, NULL);
-  atomic_init(&pool->next, 0);
   atomic_init(&pool->generation, 0);
   atomic_init(&pool->active, 0);
   for (int i = 0; i < num_workers; ++i) {
-    int error = pthread_create(&pool->workers[i], NULL, worker_main, pool);
+    pool->worker_ids[i] = (nnc_worker_t){pool, i + 1};
+    int error = pthread_create(&pool->workers[i], NULL, worker_main, &pool->worker_ids[i]);
     if (error) {
       pool->num_workers = i;
       pool_destroy(pool);
