@@ -296,6 +296,15 @@ int main(int argc, char **argv) {
   pipelineOptions.optLevel = level;
   pipelineOptions.vectorBits = vectorUnit.bits;
   pipelineOptions.vectorRegisters = vectorUnit.registers;
+  // Code for this machine is blocked for its caches; for another, for the
+  // defaults (32 KiB of L1 and 1 MiB of L2 per core).
+  if (mtriple.empty() && llvm::codegen::getMCPU().empty()) {
+    nnc::CPUCacheSizes caches = nnc::describeHostCaches();
+    if (caches.l1 > 0)
+      pipelineOptions.l1Bytes = caches.l1;
+    if (caches.l2 > 0)
+      pipelineOptions.l2Bytes = caches.l2;
+  }
   nnc::CUDAPipelineOptions cudaOptions;
   cudaOptions.optLevel = level;
   cudaOptions.chip = gpuArch;

@@ -16,6 +16,9 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 
+#include <algorithm>
+#include <unistd.h>
+
 LLD_HAS_DRIVER(elf)
 
 using namespace mlir;
@@ -67,6 +70,15 @@ CPUVectorUnit mlir::nnc::describeVectorUnit(const llvm::TargetMachine &machine) 
   if (triple.isAArch64())
     return {128, 32};
   return {};
+}
+
+CPUCacheSizes mlir::nnc::describeHostCaches() {
+  CPUCacheSizes sizes;
+#if defined(_SC_LEVEL1_DCACHE_SIZE) && defined(_SC_LEVEL2_CACHE_SIZE)
+  sizes.l1 = std::max<long>(sysconf(_SC_LEVEL1_DCACHE_SIZE), 0);
+  sizes.l2 = std::max<long>(sysconf(_SC_LEVEL2_CACHE_SIZE), 0);
+#endif
+  return sizes;
 }
 
 std::unique_ptr<llvm::Module>

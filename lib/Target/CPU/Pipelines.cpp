@@ -45,6 +45,8 @@ void mlir::nnc::buildCPULinalgPipeline(OpPassManager &pm, const CPUPipelineOptio
     NNCCPUSelectStrategyPassOptions strategy;
     strategy.vectorBits = options.vectorBits;
     strategy.vectorRegisters = options.vectorRegisters;
+    strategy.l1Bytes = options.l1Bytes;
+    strategy.l2Bytes = options.l2Bytes;
     pm.addNestedPass<func::FuncOp>(createNNCCPUSelectStrategyPass(strategy));
     pm.addNestedPass<func::FuncOp>(createNNCCPUTilePass());
     pm.addPass(createCanonicalizerPass());

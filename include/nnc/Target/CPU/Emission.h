@@ -69,6 +69,13 @@ struct CPUVectorUnit {
 };
 CPUVectorUnit describeVectorUnit(const llvm::TargetMachine &machine);
 
+/// The data cache sizes of one core of the machine nnc runs on, in bytes;
+/// 0 where the system does not say.
+struct CPUCacheSizes {
+  int64_t l1 = 0, l2 = 0;
+};
+CPUCacheSizes describeHostCaches();
+
 /// Creates the TargetMachine for `options` (PIC, aggressive codegen).
 FailureOr<std::unique_ptr<llvm::TargetMachine>>
 createCPUTargetMachine(const CPUTargetOptions &options, std::string &error);

@@ -17,6 +17,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<int64_t> vectorRegisters{
       *this, "vector-registers", llvm::cl::desc("Number of vector registers of the target"),
       llvm::cl::init(32)};
+  PassOptions::Option<int64_t> l1Bytes{
+      *this, "l1-bytes", llvm::cl::desc("L1 data cache size per core"), llvm::cl::init(32768)};
+  PassOptions::Option<int64_t> l2Bytes{*this, "l2-bytes", llvm::cl::desc("L2 cache size per core"),
+                                       llvm::cl::init(1048576)};
 };
 
 /// nn -> linalg/tensor on tensors (graph simplification first above -O0).
