@@ -248,48 +248,92 @@ bool isParallelKind(linalg::LinalgOp op) {
   return kind && kind.getValue() == "parallel";
 }
 
+/// The elementwise op that alone consumes the result of `op`, a window or
+/// reduction whose result starts as a constant fill, when vectorization can
+/// apply it to the result vectors before they are stored (isEpilogueOf, the
+/// innermost loop being the vector loop).
+linalg::GenericOp findWindowEpilogue(linalg::LinalgOp op) {
+  if (op.getNumReductionLoops() == 0 || op->getNumResults() != 1 || !op->getResult(0).hasOneUse() ||
+      !op.getDpsInits()[0].getDefiningOp<linalg::FillOp>())
+    return {};
+  AffineMap resultMap = op.getIndexingMapsArray().back();
+  if (!resultMap.isProjectedPermutation() ||
+      static_cast<int64_t>(resultMap.getNumResults()) != op.getNumParallelLoops())
+    return {};
+  auto consumer = dyn_cast<linalg::GenericOp>(*op->getResult(0).getUsers().begin());
+  if (!consumer || consumer.getNumLoops() != resultMap.getNumResults() ||
+      !isEpilogueOf(consumer, op->getResult(0), consumer.getNumLoops() - 1))
+    return {};
+  return consumer;
+}
+
 /// A {kind = "parallel"} op: only the chunk loop the threads share. A fill
 /// of its result (the start of a window or reduction) moves into the chunk
 /// loop with it, where vectorization starts from the filled value instead.
-LogicalResult tileForThreads(RewriterBase &rewriter, linalg::LinalgOp op) {
+/// With an `epilogue` (findWindowEpilogue), that is tiled into the same
+/// chunks, the op fused into its loop, and marked for vectorization to apply
+/// it to the op's result vectors.
+LogicalResult tileForThreads(RewriterBase &rewriter, linalg::LinalgOp op,
+                             linalg::GenericOp epilogue = {}) {
   FailureOr<SmallVector<int64_t>> threadTiles = cpu::readThreadTiles(op);
   if (failed(threadTiles))
     return op.emitError() << "malformed " << cpu::kStrategyAttrName << " attribute";
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  // The loops of the tiled op: the epilogue's follow the op's result dims.
+  SmallVector<int64_t> tiledLoops = llvm::to_vector(llvm::seq<int64_t>(0, op.getNumLoops()));
+  if (epilogue)
+    tiledLoops = resultLoops(op);
   SmallVector<OpFoldResult> tileSizes;
   bool tiled = false;
-  for (auto [size, range] : llvm::zip_equal(*threadTiles, ranges)) {
-    bool splits = splitsLoop(size, range);
+  for (int64_t loop : tiledLoops) {
+    bool splits = splitsLoop((*threadTiles)[loop], ranges[loop]);
     tiled |= splits;
-    tileSizes.push_back(rewriter.getIndexAttr(splits ? size : 0));
+    tileSizes.push_back(rewriter.getIndexAttr(splits ? (*threadTiles)[loop] : 0));
   }
   if (!tiled) {
     op->removeAttr(cpu::kStrategyAttrName);
+    if (epilogue) {
+      epilogue->removeAttr(cpu::kStrategyAttrName);
+      epilogue->setAttr(cpu::kEpilogueAttrName, rewriter.getUnitAttr());
+    }
     return success();
   }
+  Operation *root = epilogue ? epilogue.getOperation() : op.getOperation();
   scf::SCFTileAndFuseOptions options;
   options.tilingOptions.setTileSizes(tileSizes);
   options.setFusionControlFn(
-      [](tensor::ExtractSliceOp, OpResult producer,
-         bool isDestination) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-        if (isDestination && isa<linalg::FillOp>(producer.getOwner()))
+      [&](tensor::ExtractSliceOp, OpResult producer,
+          bool isDestination) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        // A fill reaches the op as its destination, or as the destination of
+        // the op fused into the epilogue's loop (an input of that loop).
+        if (isa<linalg::FillOp>(producer.getOwner()) ||
+            (!isDestination && producer.getOwner() == op && root != op))
           return scf::SCFTileAndFuseOptions::ControlFnResult{};
         return std::nullopt;
       });
-  rewriter.setInsertionPoint(op);
-  FailureOr<scf::SCFTileAndFuseResult> result = scf::tileConsumerAndFuseProducersUsingSCF(
-      rewriter, cast<TilingInterface>(op.getOperation()), options);
-  if (failed(result))
+  rewriter.setInsertionPoint(root);
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(rewriter, cast<TilingInterface>(root), options);
+  if (failed(result) || (epilogue && !result->fusedProducers.contains(op)))
     return op.emitError() << "tiling by " << cpu::kStrategyAttrName << " failed";
   for (auto [original, replacement] : result->replacements)
     rewriter.replaceAllUsesWith(original, replacement);
   for (LoopLikeOpInterface loop : result->loops)
     loop->setAttr(cpu::kParallelAttrName, rewriter.getUnitAttr());
-  result->tiledAndFusedOps.front()->removeAttr(cpu::kStrategyAttrName);
-  rewriter.eraseOp(op);
-  for (Operation *fill : result->fusedProducers)
-    if (fill->use_empty())
-      rewriter.eraseOp(fill);
+  for (Operation *tile : result->tiledAndFusedOps)
+    tile->removeAttr(cpu::kStrategyAttrName);
+  if (epilogue) {
+    result->tiledAndFusedOps.front()->setAttr(cpu::kEpilogueAttrName, rewriter.getUnitAttr());
+    rewriter.eraseOp(epilogue);
+    // What is left reads only the shape of the result (see tileWithEpilogue).
+    rewriter.replaceOp(op, op.getDpsInits()[0]);
+  } else {
+    rewriter.eraseOp(op);
+  }
+  // The fills fused onto the chunks (the op itself is gone).
+  for (Operation *producer : result->fusedProducers)
+    if (producer != op.getOperation() && producer->use_empty())
+      rewriter.eraseOp(producer);
   return success();
 }
 
@@ -308,7 +352,10 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
       if (consumed.contains(op))
         continue;
       if (isParallelKind(op)) {
-        if (failed(tileForThreads(rewriter, op)))
+        linalg::GenericOp epilogue = findWindowEpilogue(op);
+        if (epilogue)
+          consumed.insert(epilogue);
+        if (failed(tileForThreads(rewriter, op, epilogue)))
           return signalPassFailure();
         continue;
       }

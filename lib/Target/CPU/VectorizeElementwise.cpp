@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "nnc/Target/CPU/Passes.h"
+#include "nnc/Target/CPU/Strategy.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/IR/AffineExprVisitor.h"
@@ -72,17 +73,19 @@ std::optional<int64_t> smallStrideIn(AffineExpr expr, unsigned dim) {
 /// `dim` only in its last index, with unit stride; inputs may instead not
 /// depend on `dim` (broadcast) or step through it by a small stride (read
 /// as a wider vector, every stride-th lane kept).
-bool isContiguousAlong(linalg::GenericOp op, OpOperand &operand, unsigned dim) {
-  AffineMap map = op.getMatchingIndexingMap(&operand);
+bool isContiguousAlong(AffineMap map, bool isResult, unsigned dim) {
   if (map.getNumResults() == 0)
-    return !op.isDpsInit(&operand);
+    return !isResult;
   ArrayRef<AffineExpr> results = map.getResults();
   if (llvm::any_of(results.drop_back(), [&](AffineExpr e) { return e.isFunctionOfDim(dim); }))
     return false;
   if (!results.back().isFunctionOfDim(dim))
-    return !op.isDpsInit(&operand);
-  return isUnitStrideIn(results.back(), dim) ||
-         (!op.isDpsInit(&operand) && smallStrideIn(results.back(), dim));
+    return !isResult;
+  return isUnitStrideIn(results.back(), dim) || (!isResult && smallStrideIn(results.back(), dim));
+}
+
+bool isContiguousAlong(linalg::GenericOp op, OpOperand &operand, unsigned dim) {
+  return isContiguousAlong(op.getMatchingIndexingMap(&operand), op.isDpsInit(&operand), dim);
 }
 
 /// The loop to vectorize: the innermost parallel loop along which every
@@ -154,6 +157,36 @@ Operation *rowReductionCombiner(linalg::GenericOp op) {
   return combine;
 }
 
+/// The `nnc.cpu_epilogue` op that nnc-cpu-tile put after `op` (a window or
+/// reduction vectorized along `dim`) when it can run on `op`'s result
+/// vectors: `op` has one result, started from a constant fill and indexed by
+/// every parallel loop, the epilogue is its only user, reads it where it
+/// writes its own result, and every other input is contiguous along `dim`
+/// (or broadcast) at `op`'s loops. Null otherwise: it is then vectorized on
+/// its own.
+linalg::GenericOp fusableEpilogue(linalg::GenericOp op, unsigned dim) {
+  if (op->getNumResults() != 1 || !op->getResult(0).hasOneUse())
+    return {};
+  auto epilogue = dyn_cast<linalg::GenericOp>(*op->getResult(0).getUsers().begin());
+  auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  AffineMap resultMap = op.getIndexingMapsArray().back();
+  if (!epilogue || !epilogue->hasAttr(nnc::cpu::kEpilogueAttrName) || !fill || !fill->hasOneUse() ||
+      !matchPattern(fill.getInputs()[0], m_Constant()) || !resultMap.isProjectedPermutation() ||
+      static_cast<int64_t>(resultMap.getNumResults()) != op.getNumParallelLoops() ||
+      epilogue.getNumDpsInits() != 1 || !hasVectorizableBody(epilogue) ||
+      epilogue.getNumLoops() != resultMap.getNumResults() ||
+      !epilogue.getIndexingMapsArray().back().isIdentity() ||
+      !epilogue.getRegionOutputArgs()[0].use_empty())
+    return {};
+  for (OpOperand *input : epilogue.getDpsInputOperands()) {
+    AffineMap map = epilogue.getMatchingIndexingMap(input);
+    if (input->get() == op->getResult(0) ? !map.isIdentity()
+                                         : !isContiguousAlong(map.compose(resultMap), false, dim))
+      return {};
+  }
+  return epilogue;
+}
+
 /// Emits the op as: its other parallel loops, then the vector loop stepping
 /// by whole vectors (a masked tail last), and inside it the reduction loops
 /// carrying the result vectors. Per result element the reduction order is
@@ -163,10 +196,13 @@ public:
   /// With `combine` (see rowReductionCombiner) `vectorDim` is the row being
   /// reduced: the row is folded into one vector of partial results, then
   /// into the result element.
+  /// An `epilogue` (see fusableEpilogue) is applied to the result vectors,
+  /// which are then written into its result instead.
   ElementwiseVectorizer(RewriterBase &rewriter, linalg::GenericOp op, unsigned vectorDim,
-                        int64_t lanes, Operation *combine = nullptr)
-      : b(rewriter), op(op), loc(op.getLoc()), vectorDim(vectorDim), lanes(lanes),
-        combine(combine) {
+                        int64_t lanes, Operation *combine = nullptr,
+                        linalg::GenericOp epilogue = {})
+      : b(rewriter), op(op), epilogue(epilogue), loc(op.getLoc()), vectorDim(vectorDim),
+        lanes(lanes), combine(combine) {
     ranges = op.getStaticLoopRanges();
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     for (unsigned dim = 0; dim < ranges.size(); ++dim) {
@@ -196,6 +232,10 @@ public:
       value = fill.getInputs()[0];
       init = fill.getOutputs()[0];
     }
+    // The epilogue's result has the op's result shape: it is written at the
+    // same indices.
+    if (epilogue)
+      inits = {epilogue.getDpsInits()[0]};
     return outerLoops(0, inits);
   }
 
@@ -374,6 +414,8 @@ private:
       values.push_back(read(acc[i], op.getMatchingIndexingMap(&init), mask));
     }
     values = reductionLoops(0, values, mask);
+    if (epilogue)
+      values = {applyEpilogue(values.front(), mask)};
     SmallVector<Value> results;
     for (auto [i, init] : llvm::enumerate(op.getDpsInitsMutable())) {
       auto type = cast<RankedTensorType>(init.get().getType());
@@ -404,6 +446,29 @@ private:
                   read(input->get(), op.getMatchingIndexingMap(input), mask));
     for (auto [i, init] : llvm::enumerate(op.getDpsInitsMutable()))
       mapping.map(block->getArgument(init.getOperandNumber()), results[i]);
+    return vectorBody(block, mapping);
+  }
+
+  /// The epilogue's body on the op's result vector `value`: its other
+  /// inputs are read where the result element goes.
+  Value applyEpilogue(Value value, Value mask) {
+    IRMapping mapping;
+    Block *block = epilogue.getBody();
+    AffineMap resultMap = op.getIndexingMapsArray().back();
+    for (OpOperand *input : epilogue.getDpsInputOperands()) {
+      Value arg = block->getArgument(input->getOperandNumber());
+      if (input->get() == op->getResult(0))
+        mapping.map(arg, value);
+      else
+        mapping.map(arg, read(input->get(),
+                              epilogue.getMatchingIndexingMap(input).compose(resultMap), mask));
+    }
+    return vectorBody(block, mapping).front();
+  }
+
+  /// The ops of `block` on vectors, its arguments mapped; returns the
+  /// yielded vectors.
+  SmallVector<Value> vectorBody(Block *block, IRMapping &mapping) {
     for (Operation &bodyOp : block->without_terminator()) {
       if (bodyOp.hasTrait<OpTrait::ConstantLike>()) {
         Operation *scalar = b.clone(bodyOp);
@@ -437,7 +502,7 @@ private:
   }
 
   RewriterBase &b;
-  linalg::GenericOp op;
+  linalg::GenericOp op, epilogue;
   Location loc;
   unsigned vectorDim;
   int64_t lanes;
@@ -463,9 +528,22 @@ struct NNCCPUVectorizeElementwisePass final
     });
     IRRewriter rewriter(&getContext());
     int64_t lanes = std::max<int64_t>(vectorBits / 32, 1);
+    DenseSet<Operation *> applied;
     for (auto [op, dim, combine] : ops) {
-      rewriter.setInsertionPoint(op);
-      rewriter.replaceOp(op, ElementwiseVectorizer(rewriter, op, dim, lanes, combine).emit());
+      if (applied.contains(op))
+        continue;
+      linalg::GenericOp epilogue = combine ? linalg::GenericOp() : fusableEpilogue(op, dim);
+      if (!epilogue) {
+        rewriter.setInsertionPoint(op);
+        rewriter.replaceOp(op, ElementwiseVectorizer(rewriter, op, dim, lanes, combine).emit());
+        continue;
+      }
+      applied.insert(epilogue);
+      rewriter.setInsertionPoint(epilogue);
+      SmallVector<Value> results =
+          ElementwiseVectorizer(rewriter, op, dim, lanes, nullptr, epilogue).emit();
+      rewriter.replaceOp(epilogue, results);
+      rewriter.eraseOp(op);
     }
   }
 };

@@ -435,3 +435,44 @@ func.func @fill_with_chunks(%x: tensor<32x30xf32>, %w: tensor<32x3xf32>) -> tens
   } -> tensor<32x28xf32>
   return %r : tensor<32x28xf32>
 }
+
+// -----
+
+// A window (depthwise along w) whose result starts as a fill and feeds a
+// bias + ReLU: the epilogue is tiled into the window's chunks, the window
+// and its fill fused into the chunk loop, and marked for vectorization.
+// CHECK-LABEL: func.func @window_epilogue
+//       CHECK:   scf.for %[[I:.*]] = %c0 to %c32 step %c8
+//       CHECK:     linalg.fill
+//       CHECK:     %[[WINDOW:.*]] = linalg.generic
+//  CHECK-SAME:       iterator_types = ["parallel", "parallel", "reduction"]
+//       CHECK:     linalg.generic
+//  CHECK-SAME:       ins(%[[WINDOW]], %{{.*}} : tensor<8x28xf32>, tensor<8xf32>)
+//  CHECK-SAME:       nnc.cpu_epilogue
+//       CHECK:   } {nnc.parallel}
+//   CHECK-NOT:   linalg.generic
+func.func @window_epilogue(%x: tensor<32x30xf32>, %w: tensor<32x3xf32>, %bias: tensor<32xf32>) -> tensor<32x28xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<32x28xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<32x28xf32>) -> tensor<32x28xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(c, ow, t) -> (c, ow + t)>, affine_map<(c, ow, t) -> (c, t)>, affine_map<(c, ow, t) -> (c, ow)>],
+                       iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_strategy = {kind = "parallel", thread_tiles = array<i64: 8, 0, 0>}}
+      ins(%x, %w : tensor<32x30xf32>, tensor<32x3xf32>) outs(%f : tensor<32x28xf32>) {
+  ^bb0(%a: f32, %k: f32, %acc: f32):
+    %p = arith.mulf %a, %k : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<32x28xf32>
+  %e2 = tensor.empty() : tensor<32x28xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(c, ow) -> (c, ow)>, affine_map<(c, ow) -> (c)>, affine_map<(c, ow) -> (c, ow)>],
+                       iterator_types = ["parallel", "parallel"],
+                       nnc.cpu_strategy = {kind = "parallel", thread_tiles = array<i64: 8, 0>}}
+      ins(%r, %bias : tensor<32x28xf32>, tensor<32xf32>) outs(%e2 : tensor<32x28xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    %m = arith.maximumf %s, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<32x28xf32>
+  return %y : tensor<32x28xf32>
+}

@@ -157,6 +157,43 @@ func.func @filled_window(%x: tensor<4x10xf32>, %window: tensor<3xf32>) -> tensor
 
 // -----
 
+// A window followed by its epilogue (bias + ReLU): the epilogue runs on the
+// window's result vectors, which are then written into its result only.
+// CHECK-LABEL: func.func @window_epilogue
+//  CHECK-SAME:   %[[OUT:[a-z0-9]+]]: tensor<4x8xf32>) -> tensor<4x8xf32>
+//       CHECK:   %[[SUM:.*]] = scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%{{.*}} = %cst)
+//       CHECK:   %[[BIAS:.*]] = tensor.extract %{{.*}} : tensor<4xf32>
+//       CHECK:   %[[B:.*]] = vector.broadcast %[[BIAS]] : f32 to vector<8xf32>
+//       CHECK:   %[[ADD:.*]] = arith.addf %[[SUM]], %[[B]]
+//       CHECK:   %[[RELU:.*]] = arith.maximumf %[[ADD]], %cst
+//       CHECK:   vector.transfer_write %[[RELU]]
+//   CHECK-NOT:   linalg.generic
+func.func @window_epilogue(%x: tensor<4x10xf32>, %w: tensor<4x3xf32>, %bias: tensor<4xf32>, %out: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(c, ow, t) -> (c, ow + t)>, affine_map<(c, ow, t) -> (c, t)>,
+                                        affine_map<(c, ow, t) -> (c, ow)>],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<4x10xf32>, tensor<4x3xf32>) outs(%f : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %k: f32, %acc: f32):
+    %p = arith.mulf %a, %k : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(c, ow) -> (c, ow)>, affine_map<(c, ow) -> (c)>, affine_map<(c, ow) -> (c, ow)>],
+                       iterator_types = ["parallel", "parallel"], nnc.cpu_epilogue}
+      ins(%r, %bias : tensor<4x8xf32>, tensor<4xf32>) outs(%out : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    %m = arith.maximumf %s, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
 // A row sum into a result filled with zeros: the folded row is added to
 // the fill's value, not to an element read from the (unfilled) result.
 // CHECK-LABEL: func.func @filled_row_sum

@@ -110,7 +110,9 @@ def NNCCPUVectorizeElementwisePass
     `vector.transfer_read`, the body runs on vectors, results are written
     with `vector.transfer_write`; a result that a constant `linalg.fill`
     used by this op alone initializes starts at that constant in registers
-    instead (the fill is dropped). This covers im2col and packing copies,
+    instead (the fill is dropped), and an `nnc.cpu_epilogue` op that alone
+    consumes such a result is applied to the result vectors before they are
+    written into its own result. This covers im2col and packing copies,
     epilogues, casts, depthwise convolutions and pooling windows. A row reduction (one reduction loop, innermost, every input
     contiguous along it, body ending in `out = addf/max/min(out, x)` on f32)
     is vectorized along the row: partial results in one vector, then
@@ -221,7 +223,11 @@ def NNCCPUTilePass : Pass<"nnc-cpu-tile", "mlir::func::FuncOp"> {
     register tiles becomes one more tile of static size.
     A `{kind = "parallel"}` strategy only splits the op into its chunk loop
     (marked `nnc.parallel`), taking a `linalg.fill` of its result into the
-    loop onto each chunk; so do the large copies that rhs packing makes.
+    loop onto each chunk; so do the large copies that rhs packing makes. A
+    window or reduction whose result starts as a fill and feeds an
+    elementwise op alone (bias + activation after a depthwise convolution)
+    is tiled into that op's chunk loop instead, which is marked
+    `nnc.cpu_epilogue` for nnc-cpu-vectorize-elementwise.
     An elementwise op that alone consumes a contraction whose register tiles
     run over all of k from a constant (bias, activation, residual add) is
     tiled with it at every level (the contraction fused into its loops) and
