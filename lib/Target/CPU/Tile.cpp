@@ -26,6 +26,23 @@ bool splitsLoop(int64_t size, int64_t range) {
   return size != 0 && !(ShapedType::isStatic(range) && size >= range);
 }
 
+/// The tile sizes of `loops` of an op with loop `ranges`, taken from
+/// `sizes` (indexed by loop), 0 where a size does not split its loop; empty
+/// when none does.
+SmallVector<OpFoldResult> splittingTileSizes(RewriterBase &rewriter, ArrayRef<int64_t> sizes,
+                                             ArrayRef<int64_t> ranges, ArrayRef<int64_t> loops) {
+  SmallVector<OpFoldResult> tileSizes;
+  bool tiled = false;
+  for (int64_t loop : loops) {
+    bool splits = splitsLoop(sizes[loop], ranges[loop]);
+    tiled |= splits;
+    tileSizes.push_back(rewriter.getIndexAttr(splits ? sizes[loop] : 0));
+  }
+  if (!tiled)
+    tileSizes.clear();
+  return tileSizes;
+}
+
 /// Tiles `op` by `sizes` in loop order `order`; a size that covers its loop's
 /// whole range is 0 (not tiled). Returns the tile; `loops` receives the
 /// loops around it, outermost first, and `splitLoops` the op's loop each one
@@ -36,14 +53,9 @@ FailureOr<Operation *> tileOnce(RewriterBase &rewriter, TilingInterface op, Arra
                                 SmallVectorImpl<int64_t> *splitLoops = nullptr) {
   auto linalgOp = cast<linalg::LinalgOp>(op.getOperation());
   SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
-  SmallVector<OpFoldResult> tileSizes;
-  bool tiled = false;
-  for (auto [size, range] : llvm::zip_equal(sizes, ranges)) {
-    bool splits = splitsLoop(size, range);
-    tiled |= splits;
-    tileSizes.push_back(rewriter.getIndexAttr(splits ? size : 0));
-  }
-  if (!tiled)
+  SmallVector<OpFoldResult> tileSizes = splittingTileSizes(
+      rewriter, sizes, ranges, llvm::to_vector(llvm::seq<int64_t>(0, sizes.size())));
+  if (tileSizes.empty())
     return op.getOperation();
   if (splitLoops)
     for (int64_t dim : order)
@@ -195,14 +207,8 @@ tileWithEpilogue(RewriterBase &rewriter, linalg::GenericOp op, linalg::GenericOp
                  SmallVectorImpl<int64_t> *splitLoops = nullptr) {
   SmallVector<int64_t> loopOfDim = resultLoops(op);
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  SmallVector<OpFoldResult> tileSizes;
-  bool tiled = false;
-  for (int64_t loop : loopOfDim) {
-    bool splits = splitsLoop(sizes[loop], ranges[loop]);
-    tiled |= splits;
-    tileSizes.push_back(rewriter.getIndexAttr(splits ? sizes[loop] : 0));
-  }
-  if (!tiled)
+  SmallVector<OpFoldResult> tileSizes = splittingTileSizes(rewriter, sizes, ranges, loopOfDim);
+  if (tileSizes.empty())
     return std::make_pair(op.getOperation(), epilogue);
   SmallVector<int64_t> interchange;
   for (int64_t loop : order) {
@@ -283,14 +289,9 @@ LogicalResult tileForThreads(RewriterBase &rewriter, linalg::LinalgOp op,
   SmallVector<int64_t> tiledLoops = llvm::to_vector(llvm::seq<int64_t>(0, op.getNumLoops()));
   if (epilogue)
     tiledLoops = resultLoops(op);
-  SmallVector<OpFoldResult> tileSizes;
-  bool tiled = false;
-  for (int64_t loop : tiledLoops) {
-    bool splits = splitsLoop((*threadTiles)[loop], ranges[loop]);
-    tiled |= splits;
-    tileSizes.push_back(rewriter.getIndexAttr(splits ? (*threadTiles)[loop] : 0));
-  }
-  if (!tiled) {
+  SmallVector<OpFoldResult> tileSizes =
+      splittingTileSizes(rewriter, *threadTiles, ranges, tiledLoops);
+  if (tileSizes.empty()) {
     op->removeAttr(cpu::kStrategyAttrName);
     if (epilogue) {
       epilogue->removeAttr(cpu::kStrategyAttrName);
