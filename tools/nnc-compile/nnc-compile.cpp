@@ -196,6 +196,14 @@ int main(int argc, char **argv) {
   auto &registered = cl::getRegisteredOptions();
   for (StringRef flag : {"mcpu", "mattr"})
     registered[flag]->addCategory(category);
+  cl::opt<int64_t> l1Bytes("l1-bytes",
+                           cl::desc("L1 data cache per core to block for (default: the host's "
+                                    "when compiling for it, else 32 KiB)"),
+                           cl::value_desc("BYTES"), cl::init(0), cl::cat(category));
+  cl::opt<int64_t> l2Bytes("l2-bytes",
+                           cl::desc("L2 cache per core to block for (default: the host's when "
+                                    "compiling for it, else 1 MiB)"),
+                           cl::value_desc("BYTES"), cl::init(0), cl::cat(category));
   cl::opt<bool> elideWeights(
       "elide-weights",
       cl::desc("Print large constants as __elided__ (smaller output that nnc-opt cannot read "
@@ -305,6 +313,14 @@ int main(int argc, char **argv) {
     if (caches.l2 > 0)
       pipelineOptions.l2Bytes = caches.l2;
   }
+  if (l1Bytes < 0 || l2Bytes < 0) {
+    llvm::errs() << "nnc-compile: error: cache sizes must be positive byte counts\n";
+    return 1;
+  }
+  if (l1Bytes > 0)
+    pipelineOptions.l1Bytes = l1Bytes;
+  if (l2Bytes > 0)
+    pipelineOptions.l2Bytes = l2Bytes;
   nnc::CUDAPipelineOptions cudaOptions;
   cudaOptions.optLevel = level;
   cudaOptions.chip = gpuArch;

@@ -35,6 +35,9 @@ void mlir::nnc::buildCPULinalgPipeline(OpPassManager &pm, const CPUPipelineOptio
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
     pm.addPass(nn::createNNFoldConstantTransposesPass());
+    NNCCPUSplitBatchPassOptions splitBatch;
+    splitBatch.l2Bytes = options.l2Bytes;
+    pm.addNestedPass<func::FuncOp>(createNNCCPUSplitBatchPass(splitBatch));
   }
   pm.addPass(createNNCConvertNNToLinalgPass());
   pm.addPass(createCanonicalizerPass());

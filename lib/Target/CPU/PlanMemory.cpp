@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -31,7 +32,7 @@ constexpr int64_t kAlignment = 64;
 struct Buffer {
   memref::AllocOp alloc;
   int64_t bytes;
-  /// Positions in the entry block of the alloc and of its last use.
+  /// Positions on @main's timeline of the alloc and of its last use.
   unsigned first, last;
   int64_t offset = 0;
 };
@@ -47,11 +48,11 @@ std::optional<int64_t> staticByteSize(MemRefType type) {
   return type.getNumElements() * ((element.getIntOrFloatBitWidth() + 7) / 8);
 }
 
-/// The position of the last op in `entry` that touches `root` or a view of
+/// The position of the last op in `block` that touches `root` or a view of
 /// it; nullopt when the buffer may outlive the block or be reached through a
 /// value the walk cannot follow (a returned, yielded or call-passed memref,
 /// or any op result that might alias it).
-std::optional<unsigned> lastUse(Value root, Block &entry,
+std::optional<unsigned> lastUse(Value root, Block &block,
                                 const DenseMap<Operation *, unsigned> &position) {
   unsigned last = 0;
   SmallVector<Value> worklist{root};
@@ -67,7 +68,7 @@ std::optional<unsigned> lastUse(Value root, Block &entry,
       } else if (llvm::any_of(user->getResultTypes(), llvm::IsaPred<BaseMemRefType>)) {
         return std::nullopt;
       }
-      Operation *top = entry.findAncestorOpInBlock(*user);
+      Operation *top = block.findAncestorOpInBlock(*user);
       if (!top)
         return std::nullopt;
       last = std::max(last, position.lookup(top));
@@ -107,21 +108,35 @@ int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
 }
 
 LogicalResult planMemory(func::FuncOp main) {
+  // One timeline: the body of a loop at the top of @main (a per-image loop)
+  // comes before the loop itself, so that a buffer used by the loop stays
+  // live across all of its body, and a buffer of the body lives within one
+  // iteration.
   Block &entry = main.getBody().front();
+  SmallVector<Block *> blocks{&entry};
   DenseMap<Operation *, unsigned> position;
-  for (auto [i, op] : llvm::enumerate(entry))
-    position[&op] = i;
+  unsigned next = 0;
+  for (Operation &op : entry) {
+    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      blocks.push_back(loop.getBody());
+      for (Operation &inner : *loop.getBody())
+        position[&inner] = next++;
+    }
+    position[&op] = next++;
+  }
 
   SmallVector<Buffer> buffers;
-  for (auto alloc : entry.getOps<memref::AllocOp>()) {
-    auto bytes = staticByteSize(alloc.getType());
-    if (!bytes || (alloc.getAlignment() && *alloc.getAlignment() > kAlignment))
-      continue;
-    auto last = lastUse(alloc.getResult(), entry, position);
-    if (!last)
-      continue;
-    unsigned first = position.lookup(alloc);
-    buffers.push_back({alloc, std::max<int64_t>(*bytes, 1), first, std::max(first, *last)});
+  for (Block *block : blocks) {
+    for (auto alloc : block->getOps<memref::AllocOp>()) {
+      auto bytes = staticByteSize(alloc.getType());
+      if (!bytes || (alloc.getAlignment() && *alloc.getAlignment() > kAlignment))
+        continue;
+      auto last = lastUse(alloc.getResult(), *block, position);
+      if (!last)
+        continue;
+      unsigned first = position.lookup(alloc);
+      buffers.push_back({alloc, std::max<int64_t>(*bytes, 1), first, std::max(first, *last)});
+    }
   }
   if (buffers.empty())
     return success();

@@ -46,8 +46,36 @@ module {
 
 // -----
 
+// Buffers of the body of a loop at the top of @main live within one
+// iteration: %p is dead before %q is allocated, so they share bytes; %outer
+// is used by the loop and outlives it, so it overlaps both.
+// CHECK-LABEL: module attributes {nnc.workspace_size = 192 : i64}
+// CHECK:         memref.view %{{.*}}[%c128{{(_[0-9]+)?}}][] : memref<192xi8> to memref<16xf32>
+// CHECK:         scf.for
+// CHECK:           memref.view %{{.*}}[%c0{{(_[0-9]+)?}}][] : memref<192xi8> to memref<32xf32>
+// CHECK:           memref.view %{{.*}}[%c0{{(_[0-9]+)?}}][] : memref<192xi8> to memref<32xf32>
+// CHECK-NOT:     memref.alloc
+module {
+  func.func @main(%y: memref<16xf32>) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c4 = arith.constant 4 : index
+    %outer = memref.alloc() : memref<16xf32>
+    scf.for %i = %c0 to %c4 step %c1 {
+      %p = memref.alloc() : memref<32xf32>
+      "test.use"(%outer, %p) : (memref<16xf32>, memref<32xf32>) -> ()
+      %q = memref.alloc() : memref<32xf32>
+      "test.use"(%q) : (memref<32xf32>) -> ()
+    }
+    memref.copy %outer, %y : memref<16xf32> to memref<16xf32>
+    return
+  }
+}
+
+// -----
+
 // Buffers the pass cannot follow stay allocations: a dynamic shape, one
-// allocated inside a loop, one carried out of a loop, one returned, one
+// allocated in a nested loop, one carried out of a loop, one returned, one
 // passed to a call. With nothing planned @main keeps its signature.
 // CHECK-LABEL: module {
 // CHECK:       func.func @main(%{{.*}}: index) -> memref<8xf32>
@@ -61,8 +89,10 @@ module {
     %dynamic = memref.alloc(%n) : memref<?xf32>
     "test.use"(%dynamic) : (memref<?xf32>) -> ()
     scf.for %i = %c0 to %n step %c1 {
-      %inner = memref.alloc() : memref<8xf32>
-      "test.use"(%inner) : (memref<8xf32>) -> ()
+      scf.for %j = %c0 to %n step %c1 {
+        %inner = memref.alloc() : memref<8xf32>
+        "test.use"(%inner) : (memref<8xf32>) -> ()
+      }
     }
     %carried = memref.alloc() : memref<8xf32>
     %out = scf.for %i = %c0 to %n step %c1 iter_args(%it = %carried) -> memref<8xf32> {

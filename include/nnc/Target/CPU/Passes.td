@@ -49,7 +49,11 @@ def NNCCPUPlanMemoryPass : Pass<"nnc-cpu-plan-memory", "mlir::ModuleOp"> {
     %a = memref.view %workspace[%c0][] : memref<256xi8> to memref<64xf32>
     ```
 
-    Buffers with dynamic shapes and those allocated inside loops stay
+    Buffers allocated in the body of a loop at the top of `@main` (the
+    per-image loop of nnc-cpu-split-batch) are planned too: the body's ops
+    come before the loop on the timeline, so such a buffer lives within one
+    iteration and one used by the loop from outside spans the whole body.
+    Buffers with dynamic shapes and those allocated in deeper loops stay
     allocations.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect"];
@@ -165,6 +169,43 @@ def NNCCPUDecomposePadPass : Pass<"nnc-cpu-decompose-pad", "mlir::func::FuncOp">
     pooling inputs are padded this way.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def NNCCPUSplitBatchPass : Pass<"nnc-cpu-split-batch", "mlir::func::FuncOp"> {
+  let summary = "Runs the early layers of a batched model one image at a time";
+  let description = [{
+    Runs on the nn dialect, before lowering. When a function's inputs lead
+    with a batch dimension N > 1 and its leading ops compute each image from
+    that image alone (convolutions, pooling, elementwise ops, matmuls whose
+    rows are images, reductions and normalizations that keep dim 0, ...),
+    those ops move into an `scf.for` over the images on batch-1 slices, and
+    the values that leave the loop are inserted back into full-batch tensors:
+
+    ```mlir
+    %y = nn.conv %x, %w, %b {...} : tensor<8x3x224x224xf32>, ... -> tensor<8x64x112x112xf32>
+    // becomes
+    %y = scf.for %i = %c0 to %c8 step %c1 iter_args(%all = %empty) -> (tensor<8x64x112x112xf32>) {
+      %xi = tensor.extract_slice %x[%i, 0, 0, 0] [1, 3, 224, 224] [1, 1, 1, 1]
+      %yi = nn.conv %xi, %w, %b {...} : tensor<1x3x224x224xf32>, ... -> tensor<1x64x112x112xf32>
+      %ins = tensor.insert_slice %yi into %all[%i, 0, 0, 0] [1, 64, 112, 112] [1, 1, 1, 1]
+      scf.yield %ins
+    }
+    ```
+
+    One image's activations stay in cache from layer to layer, where the
+    whole batch's would not; the price is reading each op's weights once per
+    image. So the loop ends after the op where the running sum of
+    N * (activation bytes per image) - (N - 1) * (weight bytes) is largest:
+    early convolutions (large images, small filters) run per image, late
+    ones (small images, large filters) and fully connected layers run on the
+    whole batch. Nothing changes when the batch's activations fit in
+    `l2-bytes`, or when that sum never becomes positive.
+  }];
+  let options = [
+    Option<"l2Bytes", "l2-bytes", "int64_t", "1048576", "L2 cache size per core">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 def NNCCPUFuseElementwisePass : Pass<"nnc-cpu-fuse-elementwise", "mlir::func::FuncOp"> {
