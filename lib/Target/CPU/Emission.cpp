@@ -4,6 +4,8 @@
 
 #include "lld/Common/Driver.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -13,6 +15,7 @@
 #include "llvm/Object/ArchiveWriter.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/SwapByteOrder.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 
@@ -23,6 +26,48 @@ LLD_HAS_DRIVER(elf)
 
 using namespace mlir;
 using namespace mlir::nnc;
+
+namespace {
+/// The bytes of a constant global's initializer as the target lays them out;
+/// empty for splats, bit-packed i1 and anything but dense data.
+ArrayRef<char> initializerBytes(Attribute value) {
+  auto elements = dyn_cast_or_null<ElementsAttr>(value);
+  if (!elements || !elements.getElementType().isIntOrFloat() ||
+      elements.getElementType().getIntOrFloatBitWidth() % 8 != 0)
+    return {};
+  if (auto dense = dyn_cast<DenseElementsAttr>(value))
+    return dense.isSplat() ? ArrayRef<char>() : dense.getRawData();
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      return blob->getData();
+  return {};
+}
+
+/// Gives every constant global with a multi-dimensional or large array type
+/// a flat byte array of the same bytes. The translation would build a nested
+/// LLVM constant per innermost row (150 000 of them for one packed ResNet
+/// weight), each uniqued in the LLVMContext, and codegen would print every
+/// float on its own; bytes are one constant, written in one piece. Code reads
+/// the globals through pointers, so their declared type does not matter.
+void flattenConstantGlobals(ModuleOp module, const llvm::DataLayout &layout) {
+  if (!layout.isLittleEndian() || !llvm::sys::IsLittleEndianHost)
+    return;
+  module.walk([&](LLVM::GlobalOp global) {
+    auto array = dyn_cast<LLVM::LLVMArrayType>(global.getGlobalType());
+    if (!global.getConstant() || !array ||
+        (!isa<LLVM::LLVMArrayType>(array.getElementType()) && array.getNumElements() < 64))
+      return;
+    ArrayRef<char> bytes = initializerBytes(global.getValueOrNull());
+    if (bytes.empty())
+      return;
+    MLIRContext *context = global.getContext();
+    auto i8 = IntegerType::get(context, 8);
+    auto type = RankedTensorType::get({static_cast<int64_t>(bytes.size())}, i8);
+    global.setGlobalType(LLVM::LLVMArrayType::get(i8, bytes.size()));
+    global.setValueAttr(DenseElementsAttr::getFromRawBuffer(type, bytes));
+  });
+}
+} // namespace
 
 FailureOr<std::unique_ptr<llvm::TargetMachine>>
 mlir::nnc::createCPUTargetMachine(const CPUTargetOptions &options, std::string &error) {
@@ -121,6 +166,7 @@ mlir::nnc::translateAndOptimize(ModuleOp module, const ModelSignature &signature
     lowered.takesEnv = true;
     module->removeAttr("nnc.device");
   }
+  flattenConstantGlobals(module, machine.createDataLayout());
   std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(module, llvmContext);
   if (!llvmModule)
     return nullptr;
