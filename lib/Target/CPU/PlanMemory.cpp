@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "nnc/Target/CPU/Passes.h"
+#include "nnc/Target/CPU/Strategy.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -117,7 +118,10 @@ LogicalResult planMemory(func::FuncOp main) {
   DenseMap<Operation *, unsigned> position;
   unsigned next = 0;
   for (Operation &op : entry) {
-    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+    // The chunks of a parallel loop run at the same time: their buffers stay
+    // allocations, one per chunk.
+    auto loop = dyn_cast<scf::ForOp>(op);
+    if (loop && !loop->hasAttr(nnc::cpu::kParallelAttrName)) {
       blocks.push_back(loop.getBody());
       for (Operation &inner : *loop.getBody())
         position[&inner] = next++;

@@ -75,11 +75,11 @@ module {
 // -----
 
 // Buffers the pass cannot follow stay allocations: a dynamic shape, one
-// allocated in a nested loop, one carried out of a loop, one returned, one
-// passed to a call. With nothing planned @main keeps its signature.
+// allocated in a nested loop, one in a chunk loop whose chunks run at the
+// same time, one carried out of a loop, one returned, one passed to a call. With nothing planned @main keeps its signature.
 // CHECK-LABEL: module {
 // CHECK:       func.func @main(%{{.*}}: index) -> memref<8xf32>
-// CHECK-COUNT-5: memref.alloc
+// CHECK-COUNT-6: memref.alloc
 // CHECK-NOT:     memref.view
 module {
   func.func private @consume(memref<8xf32>)
@@ -94,6 +94,10 @@ module {
         "test.use"(%inner) : (memref<8xf32>) -> ()
       }
     }
+    scf.for %i = %c0 to %n step %c1 {
+      %chunk = memref.alloc() : memref<8xf32>
+      "test.use"(%chunk) : (memref<8xf32>) -> ()
+    } {nnc.parallel}
     %carried = memref.alloc() : memref<8xf32>
     %out = scf.for %i = %c0 to %n step %c1 iter_args(%it = %carried) -> memref<8xf32> {
       scf.yield %it : memref<8xf32>
