@@ -148,9 +148,13 @@ struct ImageSlice {
 };
 
 /// The leading per-image ops of `entry` worth running image by image: the
-/// prefix up to the op where the estimated bytes saved peak.
-SmallVector<Operation *> selectPerImageOps(Block &entry, int64_t batch, int64_t l2Bytes,
-                                           DenseSet<Value> &perImage) {
+/// prefix up to the op where the estimated bytes saved peak. Inputs leading
+/// with the batch are read per image, the others whole.
+SmallVector<Operation *> selectPerImageOps(Block &entry, int64_t batch, int64_t l2Bytes) {
+  DenseSet<Value> perImage;
+  for (BlockArgument input : entry.getArguments())
+    if (leadsWithBatch(input.getType(), batch))
+      perImage.insert(input);
   Operands operands{perImage};
   SmallVector<Operation *> ops;
   size_t cut = 0;
@@ -200,7 +204,7 @@ void runPerImage(func::FuncOp func, ArrayRef<Operation *> ops, int64_t batch) {
         leaving.push_back(result);
 
   Location loc = func.getLoc();
-  OpBuilder b = OpBuilder::atBlockBegin(&entry);
+  OpBuilder b(func.getContext());
   b.setInsertionPointAfter(ops.back());
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
@@ -251,8 +255,7 @@ struct NNCCPUSplitBatchPass final : nnc::impl::NNCCPUSplitBatchPassBase<NNCCPUSp
     if (func.isExternal() || !func.getBody().hasOneBlock())
       return;
     Block &entry = func.getBody().front();
-    // The batch is dim 0 of the first input; inputs leading with it are
-    // sliced per image, the others read whole.
+    // The batch is dim 0 of the first input.
     int64_t batch = 0;
     for (BlockArgument input : entry.getArguments())
       if (auto type = dyn_cast<RankedTensorType>(input.getType());
@@ -262,11 +265,7 @@ struct NNCCPUSplitBatchPass final : nnc::impl::NNCCPUSplitBatchPassBase<NNCCPUSp
       }
     if (batch <= 1)
       return;
-    DenseSet<Value> perImage;
-    for (BlockArgument input : entry.getArguments())
-      if (leadsWithBatch(input.getType(), batch))
-        perImage.insert(input);
-    SmallVector<Operation *> ops = selectPerImageOps(entry, batch, l2Bytes, perImage);
+    SmallVector<Operation *> ops = selectPerImageOps(entry, batch, l2Bytes);
     if (!ops.empty())
       runPerImage(func, ops, batch);
   }
