@@ -74,7 +74,10 @@ void mlir::nnc::buildBufferizationPipeline(OpPassManager &pm) {
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   // Tiled loops carry their result buffers as iter_args; folding those away
-  // lets the memory plan see every use of a buffer.
+  // lets the memory plan see every use of a buffer. CSE first: a copy of a
+  // view into an identical view (a result written in place into padding
+  // through a reshape) folds away once the two views are one value.
+  pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createNNCCPUPlanMemoryPass());
   bufferization::buildBufferDeallocationPipeline(pm);

@@ -40,3 +40,69 @@ func.func @computed_value(%x: tensor<4xf32>) -> tensor<6xf32> {
   } : tensor<4xf32> to tensor<6xf32>
   return %p : tensor<6xf32>
 }
+
+// -----
+
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+
+// The padded value is written in a packed layout (here [8, 2, 16]) and
+// reshaped: the padded tensor is built before the op that writes it, and the
+// op writes a reshape of its interior, so that nothing is copied.
+// CHECK-LABEL: func.func @reshaped_destination
+//       CHECK:   %[[E:.*]] = tensor.empty() : tensor<10x34xf32>
+//       CHECK:   linalg.fill
+//       CHECK:   linalg.fill
+//       CHECK:   linalg.fill
+//       CHECK:   %[[FILLED:.*]] = tensor.insert_slice %{{.*}}[0, 33] [10, 1]
+//       CHECK:   %[[INTERIOR:.*]] = tensor.extract_slice %[[FILLED]][1, 1] [8, 32] [1, 1]
+//       CHECK:   %[[PACKED:.*]] = tensor.expand_shape %[[INTERIOR]] {{\[}}[0], [1, 2]] output_shape [8, 2, 16]
+//       CHECK:   %[[R:.*]] = linalg.generic {{.*}} outs(%[[PACKED]] : tensor<8x2x16xf32>)
+//       CHECK:   %[[C:.*]] = tensor.collapse_shape %[[R]]
+//       CHECK:   tensor.insert_slice %[[C]] into %[[FILLED]][1, 1] [8, 32] [1, 1]
+func.func @reshaped_destination(%x: tensor<8x2x16xf32>) -> tensor<10x34xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x32xf32>
+  %packed = tensor.expand_shape %e [[0], [1, 2]] output_shape [8, 2, 16] : tensor<8x32xf32> into tensor<8x2x16xf32>
+  %r = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<8x2x16xf32>) outs(%packed : tensor<8x2x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<8x2x16xf32>
+  %c = tensor.collapse_shape %r [[0], [1, 2]] : tensor<8x2x16xf32> into tensor<8x32xf32>
+  %p = tensor.pad %c low[1, 1] high[1, 1] {
+  ^bb0(%i: index, %j: index):
+    tensor.yield %zero : f32
+  } : tensor<8x32xf32> to tensor<10x34xf32>
+  return %p : tensor<10x34xf32>
+}
+
+// -----
+
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+
+// The packed destination is read by another op as well: it is not replaced.
+// CHECK-LABEL: func.func @reshaped_destination_read_elsewhere
+//       CHECK:   %[[E:.*]] = tensor.empty() : tensor<8x32xf32>
+//       CHECK:   %[[PACKED:.*]] = tensor.expand_shape %[[E]]
+//       CHECK:   %[[F:.*]] = linalg.fill {{.*}} outs(%[[PACKED]] : tensor<8x2x16xf32>)
+//       CHECK:   linalg.generic {{.*}} outs(%[[F]] : tensor<8x2x16xf32>)
+//       CHECK:   tensor.empty() : tensor<10x34xf32>
+func.func @reshaped_destination_read_elsewhere(%x: tensor<8x2x16xf32>) -> (tensor<10x34xf32>, tensor<8x2x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x32xf32>
+  %packed = tensor.expand_shape %e [[0], [1, 2]] output_shape [8, 2, 16] : tensor<8x32xf32> into tensor<8x2x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%packed : tensor<8x2x16xf32>) -> tensor<8x2x16xf32>
+  %r = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<8x2x16xf32>) outs(%f : tensor<8x2x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %out : f32
+    linalg.yield %s : f32
+  } -> tensor<8x2x16xf32>
+  %c = tensor.collapse_shape %r [[0], [1, 2]] : tensor<8x2x16xf32> into tensor<8x32xf32>
+  %p = tensor.pad %c low[1, 1] high[1, 1] {
+  ^bb0(%i: index, %j: index):
+    tensor.yield %zero : f32
+  } : tensor<8x32xf32> to tensor<10x34xf32>
+  return %p, %f : tensor<10x34xf32>, tensor<8x2x16xf32>
+}

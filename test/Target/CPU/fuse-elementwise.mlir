@@ -101,8 +101,9 @@ func.func @collapse_onto_contraction(%a: tensor<8x4xf32>, %b: tensor<4x16xf32>, 
 #id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 #ch3 = affine_map<(d0, d1, d2) -> (d0)>
 
-// The same, padded afterwards: the bias add keeps the image shape, so that
-// it can write straight into the interior of the padded buffer.
+// The same, padded afterwards, with 4-wide rows (not whole 16-column
+// tiles): the bias add keeps the image shape, so that it can write straight
+// into the interior of the padded buffer.
 // CHECK-LABEL: func.func @padded_keeps_shape
 //       CHECK:   %[[GEMM:.*]] = linalg.generic
 //       CHECK:   %[[IMAGE:.*]] = tensor.expand_shape %[[GEMM]]
@@ -166,4 +167,46 @@ func.func @fuse_across_reshape(%x: tensor<8x16xf32>, %bias: tensor<8xf32>) -> te
     linalg.yield %s : f32
   } -> tensor<8x4x4xf32>
   return %r : tensor<8x4x4xf32>
+}
+
+// -----
+
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#ch3 = affine_map<(d0, d1, d2) -> (d0)>
+
+// A short-k contraction (a 1x1 convolution) whose rows are whole 16-column
+// tiles and whose epilogue is padded takes the image shape itself: the
+// epilogue then fuses with it and still writes into the padding.
+// CHECK-LABEL: func.func @padded_rows_of_whole_tiles
+//       CHECK:   %[[GEMM:.*]] = linalg.generic
+//  CHECK-SAME:     iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+//  CHECK-SAME:     outs(%{{.*}} : tensor<8x2x16xf32>)
+//   CHECK-NOT:   tensor.expand_shape %[[GEMM]]
+//       CHECK:   linalg.generic
+//  CHECK-SAME:     ins(%[[GEMM]], %{{.*}} : tensor<8x2x16xf32>, tensor<8xf32>)
+//       CHECK:   tensor.pad
+func.func @padded_rows_of_whole_tiles(%a: tensor<8x4xf32>, %b: tensor<4x32xf32>, %bias: tensor<8xf32>) -> tensor<8x4x18xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x32xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<8x32xf32>) -> tensor<8x32xf32>
+  %g = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<8x4xf32>, tensor<4x32xf32>) outs(%f : tensor<8x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<8x32xf32>
+  %image = tensor.expand_shape %g [[0], [1, 2]] output_shape [8, 2, 16] : tensor<8x32xf32> into tensor<8x2x16xf32>
+  %e3 = tensor.empty() : tensor<8x2x16xf32>
+  %r = linalg.generic {indexing_maps = [#id3, #ch3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%image, %bias : tensor<8x2x16xf32>, tensor<8xf32>) outs(%e3 : tensor<8x2x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    linalg.yield %s : f32
+  } -> tensor<8x2x16xf32>
+  %p = tensor.pad %r low[0, 1, 1] high[0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index):
+    tensor.yield %zero : f32
+  } : tensor<8x2x16xf32> to tensor<8x4x18xf32>
+  return %p : tensor<8x4x18xf32>
 }
