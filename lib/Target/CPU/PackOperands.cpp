@@ -54,15 +54,23 @@ ArrayRef<char> constantBytes(Value value) {
   return bytes.slice(begin * sizeof(float), count * sizeof(float));
 }
 
+} // namespace
+
+bool cpu::isPackedAtCompileTime(Value rhs) {
+  auto type = dyn_cast<RankedTensorType>(rhs.getType());
+  return type && type.getRank() == 2 && !constantBytes(rhs).empty();
+}
+
+namespace {
 /// The packed layout of a 2-D constant [K, N] (or [N, K] when `transposed`):
 /// [ceil(N/nr), K, nr], computed now. Fails for constants whose bytes are not
 /// at hand.
 FailureOr<Value> packConstant(RewriterBase &rewriter, Location loc, Value rhs, bool transposed,
                               int64_t nr, RankedTensorType packedType) {
   auto type = cast<RankedTensorType>(rhs.getType());
-  ArrayRef<char> bytes = constantBytes(rhs);
-  if (type.getRank() != 2 || bytes.empty())
+  if (!isPackedAtCompileTime(rhs))
     return failure();
+  ArrayRef<char> bytes = constantBytes(rhs);
   int64_t k = type.getDimSize(transposed ? 1 : 0), n = type.getDimSize(transposed ? 0 : 1),
           slivers = packedType.getDimSize(0);
   int64_t kStride = transposed ? 1 : n, nStride = transposed ? k : 1;

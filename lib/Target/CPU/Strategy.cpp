@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "nnc/Target/CPU/Strategy.h"
+#include "nnc/Target/CPU/Transforms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -316,9 +317,14 @@ TilingStrategy cpu::selectContractionStrategy(linalg::LinalgOp op, const Contrac
     strategy.registerOrder.push_back(loop);
   }
   // Several row blocks reuse each rhs sliver: worth a contiguous copy. A rhs
-  // not contiguous along n needs it in any case (constants cost nothing: they
-  // are packed at compile time). A sliding window reads its rhs in place.
-  strategy.packRhs = shape.window.empty() && (m > mr || !shape.rhsContiguous);
+  // not contiguous along n needs it in any case. Constants cost nothing (they
+  // are packed at compile time), so a single row block with several slivers
+  // (a matrix-vector product) reads its weights as one sequential stream
+  // instead of short rows a whole weight row apart. A sliding window reads
+  // its rhs in place.
+  bool constantRhs = isPackedAtCompileTime(op->getOperand(shape.rhs));
+  strategy.packRhs = shape.window.empty() &&
+                     (m > mr || !shape.rhsContiguous || (constantRhs && n > nr));
   strategy.vectorLanes = lanes;
   return strategy;
 }

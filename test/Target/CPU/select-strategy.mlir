@@ -33,7 +33,7 @@ func.func @gemm(%a: tensor<1024x1024xf32>, %b: tensor<1024x1024xf32>, %c: tensor
 
 // A matrix-vector product (batch 1 dense layer): one row, as many column
 // vectors as the registers allow next to their rhs vectors (7 + 7 + 1 of 16);
-// nothing reuses the rhs, so no packing and no k blocking. Only 0.4 M
+// nothing reuses a run-time rhs, so no packing and no k blocking. Only 0.4 M
 // multiply-adds, but the rhs (1.6 MB) streams from beyond L2, and two cores
 // stream it faster: threads share chunks of 112 = 2 x 56 columns.
 // AVX2-LABEL: func.func @gemv
@@ -47,6 +47,29 @@ func.func @gemv(%a: tensor<1x784xf32>, %b: tensor<784x512xf32>, %c: tensor<1x512
     linalg.yield %s : f32
   } -> tensor<1x512xf32>
   return %r : tensor<1x512xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// The same with constant weights (64 columns, more than one 56-column
+// tile): packing them costs nothing at run time, and the slivers make the
+// weights one sequential stream.
+// AVX2-LABEL: func.func @gemv_constant_weights
+//       AVX2:   pack_rhs = true, {{.*}} register_tiles = array<i64: 1, 56, 0>
+func.func @gemv_constant_weights(%a: tensor<1x2xf32>, %c: tensor<1x64xf32>) -> tensor<1x64xf32> {
+  %b = arith.constant dense<[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 1.0]]> : tensor<2x64xf32>
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<1x2xf32>, tensor<2x64xf32>) outs(%c : tensor<1x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x64xf32>
+  return %r : tensor<1x64xf32>
 }
 
 // -----

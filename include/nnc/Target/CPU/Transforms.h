@@ -20,6 +20,10 @@ namespace mlir::nnc::cpu {
 FailureOr<linalg::GenericOp> packContractionRhs(RewriterBase &rewriter, linalg::GenericOp op,
                                                 const ContractionShape &shape, int64_t nr);
 
+/// Whether packContractionRhs packs `rhs` at compile time: a 2-D constant
+/// whose bytes are at hand.
+bool isPackedAtCompileTime(Value rhs);
+
 } // namespace mlir::nnc::cpu
 
 #endif // NNC_TARGET_CPU_TRANSFORMS_H
