@@ -66,15 +66,15 @@ struct PadAsBorderFills : OpRewritePattern<tensor::PadOp> {
     SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
     // The padded tensor is built before the op that writes its interior,
     // which then writes into it in place.
+    // The padding value moves with it (a constant; else the pad stays put).
     OpOperand *interior = findReshapedDestination(op);
+    if (interior && value.getDefiningOp() && !matchPattern(value, m_Constant()))
+      interior = nullptr;
     OpBuilder::InsertionGuard guard(rewriter);
     if (interior) {
       rewriter.setInsertionPoint(interior->getOwner());
-      if (Operation *def = value.getDefiningOp()) {
-        if (!matchPattern(value, m_Constant()))
-          return rewriter.notifyMatchFailure(op, "padding value is not a constant");
+      if (Operation *def = value.getDefiningOp())
         value = rewriter.clone(*def)->getResult(0);
-      }
     }
     Value result = tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
     // Fills the slab [begin, begin + size) of dim `dim` (whole along the others).
