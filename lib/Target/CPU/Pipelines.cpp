@@ -57,6 +57,7 @@ void mlir::nnc::buildCPULinalgPipeline(OpPassManager &pm, const CPUPipelineOptio
     NNCCPUVectorizeElementwisePassOptions elementwise;
     elementwise.vectorBits = options.vectorBits;
     pm.addNestedPass<func::FuncOp>(createNNCCPUVectorizeElementwisePass(elementwise));
+    pm.addNestedPass<func::FuncOp>(createNNCCPUSplitMaskedStoresPass());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
