@@ -59,11 +59,10 @@ struct SplitConstantMaskedWrite : OpRewritePattern<vector::TransferWriteOp> {
       SmallVector<Value> indices(op.getIndices());
       Value &index = indices[dim.getPosition()];
       if (offset != 0)
-        index = arith::AddIOp::create(
-            rewriter, loc, index, arith::ConstantIndexOp::create(rewriter, loc, offset));
-      auto write = vector::TransferWriteOp::create(rewriter, loc, piece, result, indices,
-                                                   op.getPermutationMapAttr(),
-                                                   op.getInBoundsAttr());
+        index = arith::AddIOp::create(rewriter, loc, index,
+                                      arith::ConstantIndexOp::create(rewriter, loc, offset));
+      auto write = vector::TransferWriteOp::create(
+          rewriter, loc, piece, result, indices, op.getPermutationMapAttr(), op.getInBoundsAttr());
       if (write->getNumResults() == 1)
         result = write->getResult(0);
       offset += size;

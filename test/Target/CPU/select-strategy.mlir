@@ -31,6 +31,28 @@ func.func @gemm(%a: tensor<1024x1024xf32>, %b: tensor<1024x1024xf32>, %c: tensor
 #rhs = affine_map<(m, n, k) -> (k, n)>
 #out = affine_map<(m, n, k) -> (m, n)>
 
+// Several row blocks, but a short k (an im2col'd first convolution, k = 147):
+// each [147 x 16] sliver stays in L1 read in place, so the run-time rhs is
+// not copied first.
+// AVX2-LABEL: func.func @short_k
+//       AVX2:   pack_rhs = false, {{.*}} register_tiles = array<i64: 6, 16, 0>
+func.func @short_k(%a: tensor<64x147xf32>, %b: tensor<147x12544xf32>, %c: tensor<64x12544xf32>) -> tensor<64x12544xf32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<64x147xf32>, tensor<147x12544xf32>) outs(%c : tensor<64x12544xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<64x12544xf32>
+  return %r : tensor<64x12544xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
 // A matrix-vector product (batch 1 dense layer): one row, as many column
 // vectors as the registers allow next to their rhs vectors (7 + 7 + 1 of 16);
 // nothing reuses a run-time rhs, so no packing and no k blocking. Only 0.4 M

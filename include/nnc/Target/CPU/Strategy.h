@@ -55,6 +55,9 @@ struct TargetDescription {
   /// The same for other ops, in loop iterations (result elements times
   /// reduction steps), which mostly move memory.
   int64_t minThreadedIterations = 1 << 15;
+  /// The longest rhs sliver (rows of k) that a contraction reads in place,
+  /// unpacked, when several row blocks reuse it.
+  int64_t maxUnpackedSliverRows = 256;
 };
 
 /// A contraction C[b.., m, n] += A[b.., m, k] * B[b.., k, n] in any loop order,
