@@ -7,6 +7,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/bit.h"
 
 namespace mlir::nnc {
 #define GEN_PASS_DEF_NNCCPUSPLITMASKEDSTORESPASS
@@ -48,9 +49,13 @@ struct SplitConstantMaskedWrite : OpRewritePattern<vector::TransferWriteOp> {
     active = std::clamp<int64_t>(*active, 0, lanes);
     Location loc = op.getLoc();
     Value result = op.getBase();
-    // Whole pieces of halving sizes, in order, until the active lanes are
-    // covered; none when no lane is active.
-    for (int64_t offset = 0, size = lanes; offset < *active; size /= 2) {
+    // The whole vector when every lane is active; else the binary
+    // decomposition of the active count into power-of-two pieces, in order
+    // (none when no lane is active).
+    int64_t first = *active == lanes
+                        ? lanes
+                        : static_cast<int64_t>(llvm::bit_floor(static_cast<uint64_t>(lanes)));
+    for (int64_t offset = 0, size = first; size > 0; size /= 2) {
       if (*active - offset < size)
         continue;
       Value piece = op.getVector();

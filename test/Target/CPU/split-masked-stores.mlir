@@ -76,3 +76,17 @@ func.func @booleans(%v: vector<8xi1>, %t: tensor<16xi1>, %i: index) -> tensor<16
   %r = vector.transfer_write %v, %t[%i], %m {in_bounds = [true]} : vector<8xi1>, tensor<16xi1>
   return %r : tensor<16xi1>
 }
+
+// -----
+
+// A vector that is not a power of two long: pieces of 8, 2 and 1 lanes.
+// CHECK-LABEL: func.func @twelve_lanes
+//       CHECK:   vector.transfer_write {{.*}} : vector<8xf32>, tensor<24xf32>
+//       CHECK:   vector.transfer_write {{.*}} : vector<2xf32>, tensor<24xf32>
+//       CHECK:   vector.transfer_write {{.*}} : vector<1xf32>, tensor<24xf32>
+//   CHECK-NOT:   vector.transfer_write
+func.func @twelve_lanes(%v: vector<12xf32>, %t: tensor<24xf32>, %i: index) -> tensor<24xf32> {
+  %m = vector.constant_mask [11] : vector<12xi1>
+  %r = vector.transfer_write %v, %t[%i], %m {in_bounds = [true]} : vector<12xf32>, tensor<24xf32>
+  return %r : tensor<24xf32>
+}
