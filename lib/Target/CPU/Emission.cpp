@@ -1,11 +1,11 @@
 //===- Emission.cpp - LLVM IR, objects and shared libraries ---------------===//
 
 #include "nnc/Target/CPU/Emission.h"
+#include "nnc/Dialect/NN/IR/NNOps.h"
 
 #include "lld/Common/Driver.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -29,18 +29,13 @@ using namespace mlir::nnc;
 
 namespace {
 /// The bytes of a constant global's initializer as the target lays them out;
-/// empty for splats, bit-packed i1 and anything but dense data.
+/// empty for splats, sub-byte elements and anything but dense data.
 ArrayRef<char> initializerBytes(Attribute value) {
   auto elements = dyn_cast_or_null<ElementsAttr>(value);
   if (!elements || !elements.getElementType().isIntOrFloat() ||
       elements.getElementType().getIntOrFloatBitWidth() % 8 != 0)
     return {};
-  if (auto dense = dyn_cast<DenseElementsAttr>(value))
-    return dense.isSplat() ? ArrayRef<char>() : dense.getRawData();
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
-    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return blob->getData();
-  return {};
+  return nn::getRawElementBytes(elements);
 }
 
 /// Gives every constant global with a multi-dimensional or large array type

@@ -51,9 +51,10 @@ def NNCCPUPlanMemoryPass : Pass<"nnc-cpu-plan-memory", "mlir::ModuleOp"> {
 
     Buffers allocated in the body of a loop at the top of `@main` (the
     per-image loop of nnc-cpu-split-batch; not a chunk loop marked
-    `nnc.parallel`, whose chunks run at the same time) are planned too: the body's ops
-    come before the loop on the timeline, so such a buffer lives within one
-    iteration and one used by the loop from outside spans the whole body.
+    `nnc.parallel`, whose chunks run at the same time) are planned too: the
+    body's ops come before the loop on the timeline, so such a buffer lives
+    within one iteration and one used by the loop from outside spans the
+    whole body.
     Buffers with dynamic shapes and those allocated in deeper loops stay
     allocations.
   }];
