@@ -8,7 +8,7 @@
 // Here the innermost parallel loop is strip-mined by the vector width, every
 // operand is read and written with 1-D vector transfers along it, and the
 // body's scalar ops are applied to vectors; reduction loops run inside,
-// carrying the result vectors in registers. A row reduction is vectorized
+// carrying several result vectors in registers. A row reduction is vectorized
 // along the row instead, into a vector of partial results folded at the end.
 // A tail shorter than a vector is masked.
 //
@@ -151,8 +151,8 @@ Operation *rowReductionCombiner(linalg::GenericOp op) {
   Operation *combine = body->getTerminator()->getOperand(0).getDefiningOp();
   if (!combine || !out.hasOneUse() || out.getUses().begin()->getOwner() != combine ||
       !combine->getResult(0).getType().isF32() ||
-      !isa<arith::AddFOp, arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
-           arith::MinNumFOp>(combine))
+      !isa<arith::AddFOp, arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp, arith::MinNumFOp>(
+          combine))
     return nullptr;
   return combine;
 }
@@ -208,8 +208,7 @@ public:
     for (unsigned dim = 0; dim < ranges.size(); ++dim) {
       if (dim == vectorDim)
         continue;
-      (iterators[dim] == utils::IteratorType::parallel ? outerDims : reductionDims)
-          .push_back(dim);
+      (iterators[dim] == utils::IteratorType::parallel ? outerDims : reductionDims).push_back(dim);
     }
     ivs.assign(ranges.size(), Value());
   }
@@ -256,22 +255,43 @@ private:
   }
 
   SmallVector<Value> outerLoops(unsigned i, SmallVector<Value> acc) {
+    int64_t rows = combine ? 1 : rowGroupSize();
+    if (i + 1 == outerDims.size() && rows > 1) {
+      // Whole rows at a time, all of their vectors (see rowGroupSize).
+      unsigned row = outerDims[i];
+      return loop(row, ranges[row], rows, acc, [&](ValueRange next) {
+        Value first = ivs[row];
+        SmallVector<Member> members;
+        for (int64_t r = 0; r < rows; ++r) {
+          Value at = r ? arith::AddIOp::create(b, loc, first, constant(r)).getResult() : first;
+          for (Member member : rowMembers())
+            members.push_back({at, member.start, member.mask});
+        }
+        return vectorStep(next, members);
+      });
+    }
     if (i < outerDims.size())
       return loop(outerDims[i], ranges[outerDims[i]], 1, acc,
                   [&](ValueRange next) { return outerLoops(i + 1, SmallVector<Value>(next)); });
     if (combine)
       return {reduceRow(acc[0])};
     int64_t extent = ranges[vectorDim], full = extent / lanes * lanes;
-    if (full > 0)
-      acc = loop(vectorDim, full, lanes, acc,
-                 [&](ValueRange next) { return vectorStep(next, /*mask=*/nullptr); });
-    if (full < extent) {
-      ivs[vectorDim] = constant(full);
-      Value mask = vector::CreateMaskOp::create(b, loc, VectorType::get({lanes}, b.getI1Type()),
-                                                ValueRange{constant(extent - full)});
-      acc = vectorStep(acc, mask);
-      ivs[vectorDim] = Value();
-    }
+    int64_t group = groupSize(full / lanes), grouped = full / (group * lanes) * group * lanes;
+    auto wholeVectors = [&](Value start, int64_t count) {
+      SmallVector<Member> members;
+      for (int64_t i = 0; i < count; ++i)
+        members.push_back(
+            {Value(), i ? arith::AddIOp::create(b, loc, start, constant(i * lanes)) : start, {}});
+      return members;
+    };
+    if (grouped > 0)
+      acc = loop(vectorDim, grouped, group * lanes, acc, [&](ValueRange next) {
+        return vectorStep(next, wholeVectors(ivs[vectorDim], group));
+      });
+    if (grouped < full)
+      acc = vectorStep(acc, wholeVectors(constant(grouped), (full - grouped) / lanes));
+    if (full < extent)
+      acc = vectorStep(acc, rowMembers().back());
     return acc;
   }
 
@@ -368,9 +388,8 @@ private:
         b, loc, DenseElementsAttr::get(vectorType, b.getFloatAttr(f32, neutral)));
     int64_t extent = ranges[vectorDim], full = extent / lanes * lanes;
     if (full > 0)
-      partial = loop(vectorDim, full, lanes, partial, [&](ValueRange next) {
-        return body(next, /*mask=*/nullptr);
-      })[0];
+      partial = loop(vectorDim, full, lanes, partial,
+                     [&](ValueRange next) { return body(next, /*mask=*/nullptr); })[0];
     if (full < extent) {
       ivs[vectorDim] = constant(full);
       Value mask = vector::CreateMaskOp::create(b, loc, VectorType::get({lanes}, b.getI1Type()),
@@ -393,9 +412,104 @@ private:
     return tensor::InsertOp::create(b, loc, combined, result, at);
   }
 
-  /// One vector of results at the current indices: read the results, run
-  /// the reductions (if any) on them, write them back into `acc`.
-  SmallVector<Value> vectorStep(ValueRange acc, Value mask) {
+  /// One vector of results: at `row` of the row loop when set (else the
+  /// current one) and `start` of the vector loop, masked by `mask` if set.
+  struct Member {
+    Value row, start, mask;
+  };
+
+  /// Each vector of one row: the whole ones, then the masked tail.
+  SmallVector<Member> rowMembers() {
+    int64_t extent = ranges[vectorDim], full = extent / lanes * lanes;
+    SmallVector<Member> members;
+    for (int64_t start = 0; start < full; start += lanes)
+      members.push_back({Value(), constant(start), Value()});
+    if (full < extent)
+      members.push_back(
+          {Value(), constant(full),
+           vector::CreateMaskOp::create(b, loc, VectorType::get({lanes}, b.getI1Type()),
+                                        ValueRange{constant(extent - full)})});
+    return members;
+  }
+
+  // With reduction loops inside (a depthwise convolution, a pooling window),
+  // each result vector is a chain of dependent FMAs (or max) through the
+  // window: one vector at a time runs at the latency of that chain
+  // (MobileNetV2's 3x3 depthwise convolutions ran at a quarter of the FMA
+  // throughput). Several result vectors carried together are independent
+  // chains; at most kMaxGroup, to leave registers for the input and weight.
+  static constexpr int64_t kMaxGroup = 8;
+
+  /// How many of the `vectors` whole vectors along the vector loop one step
+  /// computes: all of them up to kMaxGroup, else a divisor when there is
+  /// one (14 vectors of a 112-wide row: groups of 7).
+  int64_t groupSize(int64_t vectors) const {
+    if (reductionDims.empty() || vectors <= 1)
+      return 1;
+    if (vectors <= kMaxGroup)
+      return vectors;
+    for (int64_t group = kMaxGroup; group > 1; --group)
+      if (vectors % group == 0)
+        return group;
+    return kMaxGroup;
+  }
+
+  /// How many rows (iterations of the innermost other parallel loop) one
+  /// step computes, all their vectors together: for rows of at most half
+  /// a group (28, 14 or 7 wide), which alone make too few chains. A divisor
+  /// of the row count; 1 when none fits.
+  int64_t rowGroupSize() const {
+    if (reductionDims.empty() || outerDims.empty())
+      return 1;
+    int64_t perRow = llvm::divideCeil(ranges[vectorDim], lanes);
+    if (perRow > kMaxGroup / 2)
+      return 1;
+    for (int64_t rows = kMaxGroup / perRow; rows > 1; --rows)
+      if (ranges[outerDims.back()] % rows == 0)
+        return rows;
+    return 1;
+  }
+
+  /// The result vectors of `members`: read the results, run the reductions
+  /// (if any) on them, write them back into `acc`.
+  SmallVector<Value> vectorStep(ValueRange acc, ArrayRef<Member> members) {
+    SmallVector<Value> saved(ivs);
+    SmallVector<Value> values;
+    for (const Member &member : members) {
+      enter(member);
+      values.append(resultVectors(acc, member.mask));
+    }
+    values = reductionLoops(0, values, members);
+    unsigned numResults = op.getNumDpsInits();
+    SmallVector<Value> results(acc);
+    for (auto [index, member] : llvm::enumerate(members)) {
+      enter(member);
+      SmallVector<Value> mine(ArrayRef(values).slice(index * numResults, numResults));
+      if (epilogue)
+        mine = {applyEpilogue(mine.front(), member.mask)};
+      for (auto [i, init] : llvm::enumerate(op.getDpsInitsMutable())) {
+        auto type = cast<RankedTensorType>(init.get().getType());
+        results[i] =
+            vector::TransferWriteOp::create(
+                b, loc, type, mine[i], results[i], indices(op.getMatchingIndexingMap(&init)),
+                AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext()), member.mask,
+                b.getBoolArrayAttr({true}))
+                .getResult();
+      }
+    }
+    ivs = saved;
+    return results;
+  }
+
+  /// Sets the loop values to `member`'s.
+  void enter(const Member &member) {
+    ivs[vectorDim] = member.start;
+    if (member.row)
+      ivs[outerDims.back()] = member.row;
+  }
+
+  /// The result vectors at the current indices, before the reductions.
+  SmallVector<Value> resultVectors(ValueRange acc, Value mask) {
     // Results the body does not read start as zeros instead of a load.
     SmallVector<Value> values;
     for (auto [i, init] : llvm::enumerate(op.getDpsInitsMutable())) {
@@ -407,34 +521,31 @@ private:
       if (op.getBody()->getArgument(init.getOperandNumber()).use_empty()) {
         Type element = getElementTypeOrSelf(init.get().getType());
         values.push_back(arith::ConstantOp::create(
-            b, loc, DenseElementsAttr::get(VectorType::get({lanes}, element),
-                                           b.getZeroAttr(element))));
+            b, loc,
+            DenseElementsAttr::get(VectorType::get({lanes}, element), b.getZeroAttr(element))));
         continue;
       }
       values.push_back(read(acc[i], op.getMatchingIndexingMap(&init), mask));
     }
-    values = reductionLoops(0, values, mask);
-    if (epilogue)
-      values = {applyEpilogue(values.front(), mask)};
-    SmallVector<Value> results;
-    for (auto [i, init] : llvm::enumerate(op.getDpsInitsMutable())) {
-      auto type = cast<RankedTensorType>(init.get().getType());
-      results.push_back(
-          vector::TransferWriteOp::create(
-              b, loc, type, values[i], acc[i], indices(op.getMatchingIndexingMap(&init)),
-              AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext()), mask,
-              b.getBoolArrayAttr({true}))
-              .getResult());
-    }
-    return results;
+    return values;
   }
 
-  SmallVector<Value> reductionLoops(unsigned i, SmallVector<Value> values, Value mask) {
+  /// The reduction loops carrying `values`: the results of each of
+  /// `members`, one after the other.
+  SmallVector<Value> reductionLoops(unsigned i, SmallVector<Value> values,
+                                    ArrayRef<Member> members) {
     if (i < reductionDims.size())
       return loop(reductionDims[i], ranges[reductionDims[i]], 1, values, [&](ValueRange next) {
-        return reductionLoops(i + 1, SmallVector<Value>(next), mask);
+        return reductionLoops(i + 1, SmallVector<Value>(next), members);
       });
-    return body(values, mask);
+    unsigned numResults = op.getNumDpsInits();
+    SmallVector<Value> saved(ivs), next;
+    for (auto [index, member] : llvm::enumerate(members)) {
+      enter(member);
+      next.append(body(ArrayRef(values).slice(index * numResults, numResults), member.mask));
+    }
+    ivs = saved;
+    return next;
   }
 
   /// The op's body on vectors, given the current result vectors.
@@ -495,8 +606,8 @@ private:
   Value vectorOf(Value scalar, IRMapping &mapping) {
     if (Value mapped = mapping.lookupOrNull(scalar))
       return mapped;
-    Value splat = vector::BroadcastOp::create(b, loc, VectorType::get({lanes}, scalar.getType()),
-                                              scalar);
+    Value splat =
+        vector::BroadcastOp::create(b, loc, VectorType::get({lanes}, scalar.getType()), scalar);
     mapping.map(scalar, splat);
     return splat;
   }

@@ -51,18 +51,20 @@ func.func @shifted_copy(%x: tensor<10xf32>, %o: tensor<3x8xf32>) -> tensor<3x8xf
 
 // -----
 
-// A depthwise window (3 taps along w, stride 1): the vector loop runs over
-// the output columns and the tap loop inside it carries the accumulator
-// vector; the input is read at the shifted column, the weight broadcast.
+// A depthwise window (3 taps along w, stride 1) on rows of one vector: the
+// four rows' result vectors go through the tap loop together, as independent
+// chains; each tap reads the input at the shifted column, the weight
+// broadcast.
 // CHECK-LABEL: func.func @window
-//       CHECK:   scf.for %[[C:.*]] = %c0 to %c4 step %c1
-//       CHECK:     %[[ACC:.*]] = vector.transfer_read %{{.*}}[%[[C]], %c0]{{.*}} : tensor<4x8xf32>, vector<8xf32>
-//       CHECK:     %[[SUM:.*]] = scf.for %[[T:.*]] = %c0 to %c3 step %c1 iter_args(%[[A:.*]] = %[[ACC]]) -> (vector<8xf32>)
-//       CHECK:       vector.transfer_read %{{.*}}[%[[C]], %[[T]]]{{.*}} : tensor<4x10xf32>, vector<8xf32>
-//       CHECK:       tensor.extract %{{.*}}[%[[C]], %[[T]]] : tensor<4x3xf32>
-//       CHECK:       arith.mulf
-//       CHECK:       arith.addf %[[A]]
-//       CHECK:     vector.transfer_write %[[SUM]]
+//   CHECK-DAG:   %[[ACC0:.*]] = vector.transfer_read %{{.*}}[%c0, %c0]{{.*}} : tensor<4x8xf32>, vector<8xf32>
+//   CHECK-DAG:   %[[ACC3:.*]] = vector.transfer_read %{{.*}}[%c3, %c0]{{.*}} : tensor<4x8xf32>, vector<8xf32>
+//       CHECK:   %[[SUM:.*]]:4 = scf.for %[[T:.*]] = %c0 to %c3 step %c1 iter_args(%[[A:.*]] = %[[ACC0]], %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %[[ACC3]]) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+//       CHECK:     vector.transfer_read %{{.*}}[%c0, %[[T]]]{{.*}} : tensor<4x10xf32>, vector<8xf32>
+//       CHECK:     tensor.extract %{{.*}}[%c0, %[[T]]] : tensor<4x3xf32>
+//       CHECK:     arith.mulf
+//       CHECK:     arith.addf %[[A]]
+//       CHECK:   vector.transfer_write %[[SUM]]#0, %{{.*}}[%c0, %c0]
+//       CHECK:   vector.transfer_write %[[SUM]]#3, %{{.*}}[%c3, %c0]
 func.func @window(%x: tensor<4x10xf32>, %w: tensor<4x3xf32>, %o: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %r = linalg.generic {indexing_maps = [affine_map<(c, ow, t) -> (c, ow + t)>, affine_map<(c, ow, t) -> (c, t)>,
                                         affine_map<(c, ow, t) -> (c, ow)>],
@@ -74,6 +76,27 @@ func.func @window(%x: tensor<4x10xf32>, %w: tensor<4x3xf32>, %o: tensor<4x8xf32>
     linalg.yield %s : f32
   } -> tensor<4x8xf32>
   return %r : tensor<4x8xf32>
+}
+
+// -----
+
+// A window on a row of 14 vectors: groups of 7 result vectors go through
+// the tap loop together.
+// CHECK-LABEL: func.func @wide_window
+//       CHECK:   scf.for %[[W:.*]] = %c0 to %c112 step %c56
+//       CHECK:     scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+//   CHECK-NOT:   scf.for
+func.func @wide_window(%x: tensor<1x114xf32>, %w: tensor<1x3xf32>, %o: tensor<1x112xf32>) -> tensor<1x112xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(c, ow, t) -> (c, ow + t)>, affine_map<(c, ow, t) -> (c, t)>,
+                                        affine_map<(c, ow, t) -> (c, ow)>],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<1x114xf32>, tensor<1x3xf32>) outs(%o : tensor<1x112xf32>) {
+  ^bb0(%a: f32, %k: f32, %acc: f32):
+    %p = arith.mulf %a, %k : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x112xf32>
+  return %r : tensor<1x112xf32>
 }
 
 // -----
@@ -161,10 +184,10 @@ func.func @filled_window(%x: tensor<4x10xf32>, %window: tensor<3xf32>) -> tensor
 // window's result vectors, which are then written into its result only.
 // CHECK-LABEL: func.func @window_epilogue
 //  CHECK-SAME:   %[[OUT:[a-z0-9]+]]: tensor<4x8xf32>) -> tensor<4x8xf32>
-//       CHECK:   %[[SUM:.*]] = scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%{{.*}} = %cst)
+//       CHECK:   %[[SUM:.*]]:4 = scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%{{.*}} = %cst
 //       CHECK:   %[[BIAS:.*]] = tensor.extract %{{.*}} : tensor<4xf32>
 //       CHECK:   %[[B:.*]] = vector.broadcast %[[BIAS]] : f32 to vector<8xf32>
-//       CHECK:   %[[ADD:.*]] = arith.addf %[[SUM]], %[[B]]
+//       CHECK:   %[[ADD:.*]] = arith.addf %[[SUM]]#0, %[[B]]
 //       CHECK:   %[[RELU:.*]] = arith.maximumf %[[ADD]], %cst
 //       CHECK:   vector.transfer_write %[[RELU]]
 //   CHECK-NOT:   linalg.generic

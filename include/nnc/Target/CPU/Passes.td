@@ -112,7 +112,9 @@ def NNCCPUVectorizeElementwisePass
     only when the last read may pass the end of the row, which for a tile is
     the row of the tensor it was cut from). The other parallel loops step by one; the vector loop
     steps by whole vectors, with a masked tail; reduction loops run inside
-    it, carrying the result vectors. Operands are read with 1-D
+    it, carrying the result vectors: up to 8 at a time (independent
+    chains), from several rows of the innermost other parallel loop when
+    rows are at most 4 vectors wide. Operands are read with 1-D
     `vector.transfer_read`, the body runs on vectors, results are written
     with `vector.transfer_write`; a result that a constant `linalg.fill`
     used by this op alone initializes starts at that constant in registers
