@@ -8,10 +8,11 @@
 // A square GEMM: several row blocks reuse each rhs sliver, so the rhs is
 // packed; the register tile is 6 x 2 vectors on AVX2 (12 accumulators, 2 rhs
 // vectors and a broadcast within the 16 registers) and k is blocked so that a
-// [kc x nr] sliver stays in L1. Threads share 8 chunks of whole row tiles
-// (132 rows), each one cache block of rows.
+// [kc x nr] sliver stays in L1. Threads share chunks of whole row tiles,
+// each one cache block of rows: 11 chunks of 102 rows, which two threads
+// run as 514 and 510 rows (8 chunks of 132 rows would be 528 and 496).
 // AVX2-LABEL: func.func @gemm
-//       AVX2:   nnc.cpu_strategy = {cache_order = array<i64: 1, 2, 0>, cache_tiles = array<i64: 132, 1024, 384>, kind = "contraction", pack_rhs = true, register_order = array<i64: 1, 0, 2>, register_tiles = array<i64: 6, 16, 0>, thread_tiles = array<i64: 132, 0, 0>, vector_lanes = 8 : i64}
+//       AVX2:   nnc.cpu_strategy = {cache_order = array<i64: 1, 2, 0>, cache_tiles = array<i64: 102, 1024, 384>, kind = "contraction", pack_rhs = true, register_order = array<i64: 1, 0, 2>, register_tiles = array<i64: 6, 16, 0>, thread_tiles = array<i64: 102, 0, 0>, vector_lanes = 8 : i64}
 // AVX512-LABEL: func.func @gemm
 //       AVX512:   register_tiles = array<i64: {{[0-9]+}}, {{[0-9]+}}, 0>, thread_tiles = array<i64: {{[0-9]+}}, 0, 0>, vector_lanes = 16 : i64}
 func.func @gemm(%a: tensor<1024x1024xf32>, %b: tensor<1024x1024xf32>, %c: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
@@ -57,9 +58,10 @@ func.func @short_k(%a: tensor<64x147xf32>, %b: tensor<147x12544xf32>, %c: tensor
 // vectors as the registers allow next to their rhs vectors (7 + 7 + 1 of 16);
 // nothing reuses a run-time rhs, so no packing and no k blocking. Only 0.4 M
 // multiply-adds, but the rhs (1.6 MB) streams from beyond L2, and two cores
-// stream it faster: threads share chunks of 112 = 2 x 56 columns.
+// stream it faster: threads share chunks of 56 columns (two threads run 280
+// and 232 columns; with chunks of 112, 288 and 224).
 // AVX2-LABEL: func.func @gemv
-//       AVX2:   cache_tiles = array<i64: 1, 512, 784>, {{.*}} pack_rhs = false, {{.*}} register_tiles = array<i64: 1, 56, 0>, thread_tiles = array<i64: 0, 112, 0>
+//       AVX2:   cache_tiles = array<i64: 1, 512, 784>, {{.*}} pack_rhs = false, {{.*}} register_tiles = array<i64: 1, 56, 0>, thread_tiles = array<i64: 0, 56, 0>
 func.func @gemv(%a: tensor<1x784xf32>, %b: tensor<784x512xf32>, %c: tensor<1x512xf32>) -> tensor<1x512xf32> {
   %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : tensor<1x784xf32>, tensor<784x512xf32>) outs(%c : tensor<1x512xf32>) {

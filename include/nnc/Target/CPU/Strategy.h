@@ -47,7 +47,8 @@ struct TargetDescription {
   int64_t l2Bytes = 1024 * 1024;
   /// Chunks a parallel loop is split into for the runtime's threads: enough
   /// for an even share at 1, 2, 4 or 8 threads, which take chunks as they
-  /// finish.
+  /// finish. A contraction's count is adjusted (from half to twice this) so
+  /// that two threads get equal work.
   int64_t threadChunks = 8;
   /// Multiply-adds below which a contraction is not split: about 10 us on one
   /// core, the order of a worker's wake-up.
