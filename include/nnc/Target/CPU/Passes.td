@@ -87,13 +87,16 @@ def NNCCPUOutlineParallelPass : Pass<"nnc-cpu-outline-parallel", "mlir::ModuleOp
 }
 
 def NNCCPUApproximateMathPass : Pass<"nnc-cpu-approximate-math", "mlir::func::FuncOp"> {
-  let summary = "Expands exp, erf, tanh and log into inline f32 polynomials";
+  let summary = "Expands exp, erf, tanh and log into inline f32 polynomials; relaxes max/min";
   let description = [{
     Applies MLIR's polynomial approximations (`math.exp`, `math.expm1`,
     `math.erf`, `math.tanh`, `math.log`, `math.log1p`, `math.log2` on f32
     scalars and vectors) so that these functions become inline arithmetic
     instead of one libm call per element, and vectorize with their loop.
-    Used at -O1 and up; -O0 keeps libm.
+    Float `arith.maximumf` and `arith.minimumf` get `fastmath<nsz>`: a zero
+    result may have either sign, so that a clamp against a constant (ReLU,
+    Clip) is one x86 max or min; NaN still propagates.
+    Used at -O1 and up; -O0 keeps libm and exact max/min.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::math::MathDialect",
                            "mlir::vector::VectorDialect"];
