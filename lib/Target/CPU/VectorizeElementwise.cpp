@@ -10,7 +10,8 @@
 // body's scalar ops are applied to vectors; reduction loops run inside,
 // carrying several result vectors in registers. A row reduction is vectorized
 // along the row instead, into a vector of partial results folded at the end.
-// A tail shorter than a vector is masked.
+// A transposing op runs in square blocks, transposed in registers. A tail
+// shorter than a vector is masked.
 //
 //===----------------------------------------------------------------------===//
 
@@ -157,6 +158,46 @@ Operation *rowReductionCombiner(linalg::GenericOp op) {
   return combine;
 }
 
+/// A transposing elementwise op (a GEMM result in [pixels, channels] read
+/// back as [channels, pixels], with its bias and activation): vectorized along
+/// the loop `vector` of the result's last index, while the transposed inputs
+/// are contiguous along another loop, `rows`. It is then run in blocks of
+/// lanes x lanes elements: each transposed input is read as lanes vectors
+/// along `rows` and transposed in registers.
+struct TransposeLoops {
+  unsigned vector, rows;
+};
+
+/// The loops of a transposing op (see TransposeLoops): all loops parallel,
+/// one f32 result indexed by every loop with a loop last, and each input
+/// contiguous along that loop (or broadcast), or indexed by loops with
+/// `rows` (the same for all such inputs) last. Nothing for other ops.
+std::optional<TransposeLoops> transposeLoops(linalg::GenericOp op) {
+  if (!hasVectorizableBody(op) || op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 0 ||
+      !llvm::all_of(op->getOperandTypes(),
+                    [](Type type) { return getElementTypeOrSelf(type).isF32(); }))
+    return std::nullopt;
+  AffineMap result = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (!result.isPermutation())
+    return std::nullopt;
+  unsigned vector = cast<AffineDimExpr>(result.getResults().back()).getPosition();
+  std::optional<unsigned> rows;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (isContiguousAlong(map, /*isResult=*/false, vector))
+      continue;
+    if (!map.isProjectedPermutation() || map.getNumResults() == 0)
+      return std::nullopt;
+    unsigned last = cast<AffineDimExpr>(map.getResults().back()).getPosition();
+    if (rows && *rows != last)
+      return std::nullopt;
+    rows = last;
+  }
+  if (!rows || op.getStaticLoopRanges()[vector] < 2)
+    return std::nullopt;
+  return TransposeLoops{vector, *rows};
+}
+
 /// The `nnc.cpu_epilogue` op that nnc-cpu-tile put after `op` (a window or
 /// reduction vectorized along `dim`) when it can run on `op`'s result
 /// vectors: `op` has one result, started from a constant fill and indexed by
@@ -198,11 +239,14 @@ public:
   /// into the result element.
   /// An `epilogue` (see fusableEpilogue) is applied to the result vectors,
   /// which are then written into its result instead.
+  /// With `transposeRows` (see TransposeLoops) the op is run in transposed
+  /// blocks.
   ElementwiseVectorizer(RewriterBase &rewriter, linalg::GenericOp op, unsigned vectorDim,
                         int64_t lanes, Operation *combine = nullptr,
-                        linalg::GenericOp epilogue = {})
+                        linalg::GenericOp epilogue = {},
+                        std::optional<unsigned> transposeRows = std::nullopt)
       : b(rewriter), op(op), epilogue(epilogue), loc(op.getLoc()), vectorDim(vectorDim),
-        lanes(lanes), combine(combine) {
+        lanes(lanes), combine(combine), transposeRows(transposeRows) {
     ranges = op.getStaticLoopRanges();
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     for (unsigned dim = 0; dim < ranges.size(); ++dim) {
@@ -235,6 +279,8 @@ public:
     // same indices.
     if (epilogue)
       inits = {epilogue.getDpsInits()[0]};
+    if (transposeRows)
+      return transposedLoops(0, inits);
     return outerLoops(0, inits);
   }
 
@@ -293,6 +339,141 @@ private:
     if (full < extent)
       acc = vectorStep(acc, rowMembers().back());
     return acc;
+  }
+
+  /// The loops of a transposing op: the other loops one at a time, then
+  /// blocks of lanes along `transposeRows` and along the vector loop (each
+  /// with a masked tail).
+  SmallVector<Value> transposedLoops(unsigned i, SmallVector<Value> acc) {
+    unsigned rows = *transposeRows;
+    if (i < outerDims.size() && outerDims[i] == rows)
+      return transposedLoops(i + 1, acc);
+    if (i < outerDims.size())
+      return loop(outerDims[i], ranges[outerDims[i]], 1, acc, [&](ValueRange next) {
+        return transposedLoops(i + 1, SmallVector<Value>(next));
+      });
+    // Blocks along `rows`, then along the vector loop, each dim by lanes
+    // with a shorter last block.
+    auto blocks = [&](unsigned dim, ValueRange acc,
+                      function_ref<SmallVector<Value>(ValueRange, int64_t)> body) {
+      int64_t extent = ranges[dim], full = extent / lanes * lanes;
+      SmallVector<Value> results(acc);
+      if (full > 0)
+        results =
+            loop(dim, full, lanes, results, [&](ValueRange next) { return body(next, lanes); });
+      if (full < extent) {
+        ivs[dim] = constant(full);
+        results = body(results, extent - full);
+        ivs[dim] = Value();
+      }
+      return results;
+    };
+    return blocks(rows, acc, [&](ValueRange acc, int64_t rowCount) {
+      return blocks(vectorDim, acc, [&](ValueRange acc, int64_t columns) {
+        return transposedBlock(acc, rowCount, columns);
+      });
+    });
+  }
+
+  /// A mask of the first `count` lanes; null for all of them.
+  Value prefixMask(int64_t count) {
+    if (count == lanes)
+      return Value();
+    return vector::CreateMaskOp::create(b, loc, VectorType::get({lanes}, b.getI1Type()),
+                                        ValueRange{constant(count)});
+  }
+
+  /// The `rowCount` x `columns` block at the current indices: each
+  /// transposed input read as `columns` vectors along the rows and
+  /// transposed; per row, the body on the other operands' vectors along the
+  /// vector loop, and the result written.
+  SmallVector<Value> transposedBlock(ValueRange acc, int64_t rowCount, int64_t columns) {
+    unsigned rows = *transposeRows;
+    SmallVector<Value> saved(ivs);
+    Value rowStart = ivs[rows], columnStart = ivs[vectorDim];
+    Value rowMask = prefixMask(rowCount), columnMask = prefixMask(columns);
+    auto vectorType = VectorType::get({lanes}, b.getF32Type());
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType));
+    Value padding = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    DenseMap<Value, SmallVector<Value>> transposed;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(input);
+      if (isContiguousAlong(map, /*isResult=*/false, vectorDim))
+        continue;
+      SmallVector<Value> columnVectors;
+      for (int64_t column = 0; column < lanes; ++column) {
+        if (column >= columns) {
+          columnVectors.push_back(zero);
+          continue;
+        }
+        ivs[vectorDim] =
+            column ? arith::AddIOp::create(b, loc, columnStart, constant(column)) : columnStart;
+        auto type = cast<RankedTensorType>(input->get().getType());
+        columnVectors.push_back(vector::TransferReadOp::create(
+            b, loc, vectorType, input->get(), indices(map),
+            AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext()), padding, rowMask,
+            b.getBoolArrayAttr({true})));
+      }
+      ivs[vectorDim] = columnStart;
+      transposed[input->get()] = transpose8x8(columnVectors);
+    }
+    SmallVector<Value> results(acc);
+    for (int64_t row = 0; row < rowCount; ++row) {
+      ivs[rows] = row ? arith::AddIOp::create(b, loc, rowStart, constant(row)) : rowStart;
+      IRMapping mapping;
+      Block *block = op.getBody();
+      for (OpOperand *input : op.getDpsInputOperands()) {
+        Value arg = block->getArgument(input->getOperandNumber());
+        auto found = transposed.find(input->get());
+        mapping.map(arg, found != transposed.end()
+                             ? found->second[row]
+                             : read(input->get(), op.getMatchingIndexingMap(input), columnMask));
+      }
+      OpOperand &init = op.getDpsInitsMutable()[0];
+      if (!block->getArgument(init.getOperandNumber()).use_empty())
+        mapping.map(block->getArgument(init.getOperandNumber()),
+                    initValues[0] ? vector::BroadcastOp::create(b, loc, vectorType, initValues[0])
+                                  : read(results[0], op.getMatchingIndexingMap(&init), columnMask));
+      Value value = vectorBody(block, mapping).front();
+      if (epilogue)
+        value = applyEpilogue(value, columnMask);
+      auto type = cast<RankedTensorType>(results[0].getType());
+      results[0] = vector::TransferWriteOp::create(
+                       b, loc, type, value, results[0], indices(op.getMatchingIndexingMap(&init)),
+                       AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext()),
+                       columnMask, b.getBoolArrayAttr({true}))
+                       .getResult();
+    }
+    ivs = saved;
+    return results;
+  }
+
+  /// The 8 x 8 transpose of `rows` (vectors of 8): the AVX unpack, shuffle
+  /// and 128-bit permute network, 24 two-source shuffles.
+  SmallVector<Value> transpose8x8(ArrayRef<Value> rows) {
+    auto shuffle = [&](Value x, Value y, ArrayRef<int64_t> mask) {
+      return vector::ShuffleOp::create(b, loc, x, y, mask).getResult();
+    };
+    SmallVector<Value> unpacked, paired(8), columns(8);
+    for (int64_t i = 0; i < 8; i += 2) {
+      unpacked.push_back(shuffle(rows[i], rows[i + 1], {0, 8, 1, 9, 4, 12, 5, 13}));
+      unpacked.push_back(shuffle(rows[i], rows[i + 1], {2, 10, 3, 11, 6, 14, 7, 15}));
+    }
+    // unpacked[2p + h] interleaves rows 2p and 2p + 1: elements 0-1 and 4-5
+    // (h = 0) or 2-3 and 6-7 (h = 1).
+    for (int64_t g = 0; g < 2; ++g)
+      for (int64_t h = 0; h < 2; ++h) {
+        Value x = unpacked[4 * g + h], y = unpacked[4 * g + 2 + h];
+        paired[4 * g + 2 * h] = shuffle(x, y, {0, 1, 8, 9, 4, 5, 12, 13});
+        paired[4 * g + 2 * h + 1] = shuffle(x, y, {2, 3, 10, 11, 6, 7, 14, 15});
+      }
+    // paired[j] (j < 4) holds column j of rows 0-3 in its low half and
+    // column j + 4 in its high half; paired[4 + j] the same for rows 4-7.
+    for (int64_t j = 0; j < 4; ++j) {
+      columns[j] = shuffle(paired[j], paired[4 + j], {0, 1, 2, 3, 8, 9, 10, 11});
+      columns[j + 4] = shuffle(paired[j], paired[4 + j], {4, 5, 6, 7, 12, 13, 14, 15});
+    }
+    return columns;
   }
 
   /// The indices of an operand with map `map` at the current loop values.
@@ -624,21 +805,31 @@ private:
   SmallVector<Value> ivs;
   /// Per result, the constant it was filled with (see emit), or null.
   SmallVector<Value> initValues;
+  std::optional<unsigned> transposeRows;
 };
 
 struct NNCCPUVectorizeElementwisePass final
     : nnc::impl::NNCCPUVectorizeElementwisePassBase<NNCCPUVectorizeElementwisePass> {
   using Base::Base;
   void runOnOperation() override {
+    int64_t lanes = std::max<int64_t>(vectorBits / 32, 1);
     SmallVector<std::tuple<linalg::GenericOp, unsigned, Operation *>> ops;
+    SmallVector<std::pair<linalg::GenericOp, TransposeLoops>> transposes;
     getOperation().walk([&](linalg::GenericOp op) {
       if (std::optional<unsigned> dim = vectorLoop(op))
         ops.push_back({op, *dim, nullptr});
       else if (Operation *combine = rowReductionCombiner(op))
         ops.push_back({op, op.getNumLoops() - 1, combine});
+      else if (std::optional<TransposeLoops> loops = transposeLoops(op); loops && lanes == 8)
+        transposes.push_back({op, *loops});
     });
     IRRewriter rewriter(&getContext());
-    int64_t lanes = std::max<int64_t>(vectorBits / 32, 1);
+    for (auto [op, loops] : transposes) {
+      rewriter.setInsertionPoint(op);
+      rewriter.replaceOp(
+          op,
+          ElementwiseVectorizer(rewriter, op, loops.vector, lanes, nullptr, {}, loops.rows).emit());
+    }
     DenseSet<Operation *> applied;
     for (auto [op, dim, combine] : ops) {
       if (applied.contains(op))

@@ -217,6 +217,39 @@ func.func @window_epilogue(%x: tensor<4x10xf32>, %w: tensor<4x3xf32>, %bias: ten
 
 // -----
 
+// A transposing epilogue (a [h, w, c] GEMM result read back as [c, h, w],
+// plus bias and ReLU): blocks of 8 channels x 8 columns. The input is read as
+// one vector along c per column (5 of them; a masked read for the last 4
+// channels) and transposed by 24 shuffles; each channel's row is then a vector
+// along w, written with a mask of 5 lanes.
+// CHECK-LABEL: func.func @transposing_epilogue
+//       CHECK:   scf.for %[[H:.*]] = %c0 to %c3 step %c1
+//       CHECK:     %[[COLUMNS:.*]] = vector.constant_mask [5] : vector<8xi1>
+//       CHECK:     %[[R0:.*]] = vector.transfer_read %{{.*}}[%c0, %[[H]], %c0, %c0]{{.*}} : tensor<1x3x5x12xf32>, vector<8xf32>
+//       CHECK:     %[[R1:.*]] = vector.transfer_read %{{.*}}[%c0, %[[H]], %c1, %c0]{{.*}} : tensor<1x3x5x12xf32>, vector<8xf32>
+//       CHECK:     vector.shuffle %[[R0]], %[[R1]] [0, 8, 1, 9, 4, 12, 5, 13]
+//       CHECK:     arith.addf
+//       CHECK:     arith.maximumf
+//       CHECK:     vector.transfer_write %{{.*}}, %{{.*}}[%c0, %c0, %[[H]], %c0], %[[COLUMNS]]
+//       CHECK:     %[[ROWS:.*]] = vector.constant_mask [4] : vector<8xi1>
+//       CHECK:     vector.transfer_read %{{.*}}[%c0, %[[H]], %c0, %c8], %{{.*}}, %[[ROWS]]
+//   CHECK-NOT:   linalg.generic
+func.func @transposing_epilogue(%x: tensor<1x3x5x12xf32>, %b: tensor<12xf32>, %o: tensor<1x12x3x5xf32>) -> tensor<1x12x3x5xf32> {
+  %zero = arith.constant 0.0 : f32
+  %r = linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, h, w, c)>, affine_map<(n, c, h, w) -> (c)>,
+                                        affine_map<(n, c, h, w) -> (n, c, h, w)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %b : tensor<1x3x5x12xf32>, tensor<12xf32>) outs(%o : tensor<1x12x3x5xf32>) {
+  ^bb0(%a: f32, %c: f32, %out: f32):
+    %s = arith.addf %a, %c : f32
+    %m = arith.maximumf %s, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x12x3x5xf32>
+  return %r : tensor<1x12x3x5xf32>
+}
+
+// -----
+
 // A row sum into a result filled with zeros: the folded row is added to
 // the fill's value, not to an element read from the (unfilled) result.
 // CHECK-LABEL: func.func @filled_row_sum
@@ -266,19 +299,20 @@ func.func @row_max(%x: tensor<3x20xf32>, %o: tensor<3xf32>) -> tensor<3xf32> {
 
 // -----
 
-// Not vectorized: a transposed read (the vector loop indexes a leading dim),
-// a read with a stride over 4 (5 * d0), integer division (it traps on a masked tail's
-// zeros) and linalg.index.
+// Not vectorized: a transposed read of integers (the vector loop indexes a
+// leading dim; only f32 blocks are transposed), a read with a stride over 4
+// (5 * d0), integer division (it traps on a masked tail's zeros) and
+// linalg.index.
 // CHECK-LABEL: func.func @left_alone
 //   CHECK-COUNT-4: linalg.generic
 //   CHECK-NOT:     vector.transfer_read
-func.func @left_alone(%x: tensor<8x8xf32>, %y: tensor<40xf32>, %i: tensor<8xi32>, %o: tensor<8x8xf32>, %p: tensor<8xf32>, %q: tensor<8xi32>) -> (tensor<8x8xf32>, tensor<8xf32>, tensor<8xi32>, tensor<8xi32>) {
+func.func @left_alone(%x: tensor<8x8xi32>, %y: tensor<40xf32>, %i: tensor<8xi32>, %o: tensor<8x8xi32>, %p: tensor<8xf32>, %q: tensor<8xi32>) -> (tensor<8x8xi32>, tensor<8xf32>, tensor<8xi32>, tensor<8xi32>) {
   %t = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>],
                        iterator_types = ["parallel", "parallel"]}
-      ins(%x : tensor<8x8xf32>) outs(%o : tensor<8x8xf32>) {
-  ^bb0(%a: f32, %out: f32):
-    linalg.yield %a : f32
-  } -> tensor<8x8xf32>
+      ins(%x : tensor<8x8xi32>) outs(%o : tensor<8x8xi32>) {
+  ^bb0(%a: i32, %out: i32):
+    linalg.yield %a : i32
+  } -> tensor<8x8xi32>
   %s = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0 * 5)>, affine_map<(d0) -> (d0)>],
                        iterator_types = ["parallel"]}
       ins(%y : tensor<40xf32>) outs(%p : tensor<8xf32>) {
@@ -299,5 +333,5 @@ func.func @left_alone(%x: tensor<8x8xf32>, %y: tensor<40xf32>, %i: tensor<8xi32>
     %v = arith.index_cast %idx : index to i32
     linalg.yield %v : i32
   } -> tensor<8xi32>
-  return %t, %s, %d, %n : tensor<8x8xf32>, tensor<8xf32>, tensor<8xi32>, tensor<8xi32>
+  return %t, %s, %d, %n : tensor<8x8xi32>, tensor<8xf32>, tensor<8xi32>, tensor<8xi32>
 }

@@ -123,7 +123,11 @@ def NNCCPUVectorizeElementwisePass
     used by this op alone initializes starts at that constant in registers
     instead (the fill is dropped), and an `nnc.cpu_epilogue` op that alone
     consumes such a result is applied to the result vectors before they are
-    written into its own result. This covers im2col and packing copies,
+    written into its own result. An f32 op whose inputs are instead
+    contiguous along another loop (a transposing copy or epilogue: a GEMM
+    result in [pixels, channels] written back as [channels, pixels]) runs in
+    8 x 8 blocks on 256-bit targets: 8 vectors read along that loop,
+    transposed by shuffles. This covers im2col and packing copies,
     epilogues, casts, depthwise convolutions and pooling windows. A row reduction (one reduction loop, innermost, every input
     contiguous along it, body ending in `out = addf/max/min(out, x)` on f32)
     is vectorized along the row: partial results in one vector, then
