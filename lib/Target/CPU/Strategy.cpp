@@ -127,43 +127,24 @@ std::optional<ContractionShape> matchSlidingWindow(linalg::LinalgOp op) {
 /// pool does, each thread first runs its own share (chunks t, t + threads,
 /// ...), claiming each when it gets to it, then claims the ones still left.
 int64_t poolMakespan(int64_t extent, int64_t chunk, int64_t threads) {
-  int64_t chunks = llvm::divideCeil(extent, chunk), finish = 0;
-  SmallVector<int64_t> clock(threads, 0), cursor(threads);
-  SmallVector<bool> ownShare(threads, true), done(threads, false), claimed(chunks, false);
+  int64_t chunks = llvm::divideCeil(extent, chunk);
+  SmallVector<int64_t> clock(threads, 0), own(threads);
+  SmallVector<bool> claimed(chunks, false);
   for (int64_t t = 0; t < threads; ++t)
-    cursor[t] = t;
-  while (true) {
-    // The thread that is free first claims its next chunk.
-    int64_t t = -1;
-    for (int64_t u = 0; u < threads; ++u)
-      if (!done[u] && (t < 0 || clock[u] < clock[t]))
-        t = u;
-    if (t < 0)
-      return finish;
-    int64_t i = -1;
-    for (; ownShare[t] && cursor[t] < chunks; cursor[t] += threads)
-      if (!claimed[cursor[t]]) {
-        i = cursor[t];
-        cursor[t] += threads;
-        break;
-      }
-    if (i < 0) {
-      if (ownShare[t])
-        cursor[t] = 0;
-      ownShare[t] = false;
-      while (cursor[t] < chunks && claimed[cursor[t]])
-        ++cursor[t];
-      if (cursor[t] < chunks)
-        i = cursor[t];
-    }
-    if (i < 0) {
-      done[t] = true;
-      finish = std::max(finish, clock[t]);
-      continue;
-    }
+    own[t] = t;
+  for (int64_t left = chunks; left > 0; --left) {
+    // The thread that is free first claims its next own chunk, else the
+    // first one left.
+    int64_t t = llvm::min_element(clock) - clock.begin();
+    while (own[t] < chunks && claimed[own[t]])
+      own[t] += threads;
+    int64_t i = own[t];
+    if (i >= chunks)
+      i = llvm::find(claimed, false) - claimed.begin();
     claimed[i] = true;
     clock[t] += std::min(chunk, extent - i * chunk);
   }
+  return *llvm::max_element(clock);
 }
 
 /// The chunk (a multiple of `unit`) to split `extent` into for threads: the

@@ -435,8 +435,6 @@ private:
                     initValues[0] ? vector::BroadcastOp::create(b, loc, vectorType, initValues[0])
                                   : read(results[0], op.getMatchingIndexingMap(&init), columnMask));
       Value value = vectorBody(block, mapping).front();
-      if (epilogue)
-        value = applyEpilogue(value, columnMask);
       auto type = cast<RankedTensorType>(results[0].getType());
       results[0] = vector::TransferWriteOp::create(
                        b, loc, type, value, results[0], indices(op.getMatchingIndexingMap(&init)),
@@ -606,10 +604,7 @@ private:
     for (int64_t start = 0; start < full; start += lanes)
       members.push_back({Value(), constant(start), Value()});
     if (full < extent)
-      members.push_back(
-          {Value(), constant(full),
-           vector::CreateMaskOp::create(b, loc, VectorType::get({lanes}, b.getI1Type()),
-                                        ValueRange{constant(extent - full)})});
+      members.push_back({Value(), constant(full), prefixMask(extent - full)});
     return members;
   }
 
