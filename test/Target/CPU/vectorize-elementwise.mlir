@@ -102,12 +102,18 @@ func.func @wide_window(%x: tensor<1x114xf32>, %w: tensor<1x3xf32>, %o: tensor<1x
 // -----
 
 // A stride-2 window (3 taps): each tap reads two vectors' worth from
-// 2 * ow + t and keeps the even lanes. The last wide read ends at
-// 2 * 8 + 2 + 16 = 34 <= 34, so it needs no bounds check.
+// 2 * ow + t and keeps the even lanes, in the order one vshufps leaves them
+// (lanes 2-3 and 4-5 swapped); the results are read and written through the
+// same swap. The last wide read ends at 2 * 8 + 2 + 16 = 34 <= 34, so it
+// needs no bounds check.
 // CHECK-LABEL: func.func @strided_window
+//       CHECK:   %[[ACC:.*]] = vector.transfer_read %{{.*}} : tensor<4x16xf32>, vector<8xf32>
+//       CHECK:   vector.shuffle %[[ACC]], %[[ACC]] [0, 1, 4, 5, 2, 3, 6, 7]
 //       CHECK:   scf.for %[[T:.*]] = %c0 to %c3 step %c1
 //       CHECK:     %[[WIDE:.*]] = vector.transfer_read %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<4x34xf32>, vector<16xf32>
-//       CHECK:     vector.shuffle %[[WIDE]], %[[WIDE]] [0, 2, 4, 6, 8, 10, 12, 14]
+//       CHECK:     vector.shuffle %[[WIDE]], %[[WIDE]] [0, 2, 8, 10, 4, 6, 12, 14]
+//       CHECK:   %[[BACK:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 1, 4, 5, 2, 3, 6, 7]
+//       CHECK:   vector.transfer_write %[[BACK]]
 func.func @strided_window(%x: tensor<4x34xf32>, %w: tensor<4x3xf32>, %o: tensor<4x16xf32>) -> tensor<4x16xf32> {
   %r = linalg.generic {indexing_maps = [affine_map<(c, ow, t) -> (c, 2 * ow + t)>, affine_map<(c, ow, t) -> (c, t)>,
                                         affine_map<(c, ow, t) -> (c, ow)>],

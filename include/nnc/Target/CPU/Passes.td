@@ -111,7 +111,9 @@ def NNCCPUVectorizeElementwisePass
     its innermost parallel loop `d` when every operand is either contiguous
     along it (`d` or `d + e` as its last index, nowhere else) or, for inputs,
     broadcast or strided along it (`s * d + e`, s from 2 to 4: read as s
-    vectors' worth, every s-th lane kept by `vector.shuffle`; bounds-checked
+    vectors' worth, every s-th lane kept by `vector.shuffle`, for s = 2 and
+    8 lanes in the order one x86 shuffle leaves them, the results swapped
+    back once before they are written; bounds-checked
     only when the last read may pass the end of the row, which for a tile is
     the row of the tensor it was cut from). The other parallel loops step by one; the vector loop
     steps by whole vectors, with a masked tail; reduction loops run inside
