@@ -221,7 +221,8 @@ Value correlationAsGemm(OpBuilder &b, Location loc, Value input, Value weight,
   bool transposed = gemmRunsTransposed(filters, outSize);
 
   // Patches [N, C, K..., O...], or [N, O..., C, K...] when transposed:
-  // input[n, 0, c, o * stride + k * dilation].
+  // input[n, 0, c, o * stride + k * dilation]. A 1x1 kernel has no K dims
+  // (the copy is then a plain transpose or strided gather, which vectorizes).
   Value patches;
   bool inPlace = !transposed && kernelSize == 1 &&
                  llvm::all_of(strides, [](int64_t s) { return s == 1; }) &&
@@ -229,15 +230,18 @@ Value correlationAsGemm(OpBuilder &b, Location loc, Value input, Value weight,
   if (inPlace) {
     patches = input;
   } else {
-    int64_t numLoops = 2 + 2 * spatial;
+    int64_t kernelDims = kernelSize == 1 ? 0 : spatial;
+    int64_t numLoops = 2 + spatial + kernelDims;
     // Loop positions of c, the first kernel dim and the first output dim.
-    int64_t c = transposed ? 1 + spatial : 1, k = c + 1, o = transposed ? 1 : 2 + spatial;
+    int64_t c = transposed ? 1 + spatial : 1, k = c + 1, o = transposed ? 1 : 2 + kernelDims;
     SmallVector<AffineExpr> inExprs{d(0), getAffineConstantExpr(0, context), d(c)};
     for (int64_t i = 0; i < spatial; ++i)
-      inExprs.push_back(d(o + i) * strides[i] + d(k + i) * dilations[i]);
+      inExprs.push_back(kernelDims ? d(o + i) * strides[i] + d(k + i) * dilations[i]
+                                   : d(o + i) * strides[i]);
     SmallVector<int64_t> patchShape{batch};
     SmallVector<int64_t> channelAndKernel{channels};
-    channelAndKernel.append(kernel.begin(), kernel.end());
+    if (kernelDims)
+      channelAndKernel.append(kernel.begin(), kernel.end());
     if (transposed)
       llvm::append_range(patchShape, llvm::concat<const int64_t>(outSpatial, channelAndKernel));
     else

@@ -186,7 +186,15 @@ std::optional<TransposeLoops> transposeLoops(linalg::GenericOp op) {
     AffineMap map = op.getMatchingIndexingMap(input);
     if (isContiguousAlong(map, /*isResult=*/false, vector))
       continue;
-    if (!map.isProjectedPermutation() || map.getNumResults() == 0)
+    // Loops and zeros (a group or kernel dim of one), no loop twice.
+    llvm::SmallDenseSet<unsigned> seen;
+    for (AffineExpr expr : map.getResults()) {
+      auto dim = dyn_cast<AffineDimExpr>(expr);
+      auto zero = dyn_cast<AffineConstantExpr>(expr);
+      if (dim ? !seen.insert(dim.getPosition()).second : !zero || zero.getValue() != 0)
+        return std::nullopt;
+    }
+    if (map.getNumResults() == 0 || !isa<AffineDimExpr>(map.getResults().back()))
       return std::nullopt;
     unsigned last = cast<AffineDimExpr>(map.getResults().back()).getPosition();
     if (rows && *rows != last)

@@ -63,6 +63,19 @@ func.func @conv_as_transposed_gemm(%x: tensor<1x2x4x4xf32>, %w: tensor<8x2x3x3xf
 
 // -----
 
+// A 1x1 kernel has no kernel dims in its patches: a stride-2 1x1 conv gathers
+// [C, O...] (every other row and column) and multiplies [F, C] by it.
+// CHECK-DAG: #[[GATHER:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, 0, d1, d2 * 2, d3 * 2)>
+// CHECK-LABEL: func.func @conv_1x1_strided
+//       CHECK:   %[[P:.*]] = linalg.generic {indexing_maps = [#[[GATHER]], {{.*}}} ins(%{{.*}} : tensor<1x1x2x4x4xf32>) outs(%{{.*}} : tensor<1x2x2x2xf32>)
+//       CHECK:   tensor.collapse_shape %[[P]] {{.*}} into tensor<1x2x4xf32>
+func.func @conv_1x1_strided(%x: tensor<1x2x4x4xf32>, %w: tensor<3x2x1x1xf32>) -> tensor<1x3x2x2xf32> {
+  %0 = nn.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1} : tensor<1x2x4x4xf32>, tensor<3x2x1x1xf32> -> tensor<1x3x2x2xf32>
+  return %0 : tensor<1x3x2x2xf32>
+}
+
+// -----
+
 // A stride-1 conv whose padded rows are little wider than its output (34 vs
 // 32): a GEMM over a 32 x 34 grid that reads the flattened padded input in
 // place, each kernel offset (kh, kw) shifting the row by kh * 34 + kw. One

@@ -256,6 +256,26 @@ func.func @transposing_epilogue(%x: tensor<1x3x5x12xf32>, %b: tensor<12xf32>, %o
 
 // -----
 
+// The patches of a transposed 1x1 convolution: the input [n, group, c, h, w]
+// (a group of one, index 0) copied to [n, h, w, c] is transposed the same way.
+// CHECK-LABEL: func.func @transposing_patches
+//       CHECK:   vector.transfer_read %{{.*}} : tensor<1x1x16x1x7xf32>, vector<8xf32>
+//       CHECK:   vector.shuffle
+//       CHECK:   vector.transfer_write %{{.*}} : vector<8xf32>, tensor<1x1x7x16xf32>
+//   CHECK-NOT:   linalg.generic
+func.func @transposing_patches(%x: tensor<1x1x16x1x7xf32>, %o: tensor<1x1x7x16xf32>) -> tensor<1x1x7x16xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, 0, d3, d1, d2)>,
+                                        affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x1x16x1x7xf32>) outs(%o : tensor<1x1x7x16xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    linalg.yield %a : f32
+  } -> tensor<1x1x7x16xf32>
+  return %r : tensor<1x1x7x16xf32>
+}
+
+// -----
+
 // A row sum into a result filled with zeros: the folded row is added to
 // the fill's value, not to an element read from the (unfilled) result.
 // CHECK-LABEL: func.func @filled_row_sum
