@@ -1,8 +1,8 @@
 // RUN: nnc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(nnc-cpu-decompose-pad))' | FileCheck %s
 
-// A convolution's zero pad of H and W: four border slabs are filled (rows
-// above and below, columns left and right) and the input goes into the
-// interior; no fill covers the whole result.
+// A convolution's zero pad of H and W, wider on the right: four border slabs
+// are filled (rows above and below, columns left and right) and the input
+// goes into the interior; no fill covers the whole result.
 // CHECK-LABEL: func.func @conv_pad
 //       CHECK:   %[[E:.*]] = tensor.empty() : tensor<1x2x6x7xf32>
 //       CHECK:   %[[S0:.*]] = tensor.extract_slice %[[E]][0, 0, 0, 0] [1, 2, 1, 7] [1, 1, 1, 1]
@@ -24,6 +24,31 @@ func.func @conv_pad(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x6x7xf32> {
     tensor.yield %zero : f32
   } : tensor<1x2x4x4xf32> to tensor<1x2x6x7xf32>
   return %p : tensor<1x2x6x7xf32>
+}
+
+// -----
+
+// Columns padded by 1 on both sides (and rows above and below): the right
+// border of each row and the left border of the next are adjacent, and one
+// fill writes those pairs through a flat view of the rows: from element 5 on,
+// 5 rows of 6 whose first 2 elements are a seam.
+// CHECK-LABEL: func.func @conv_pad_seams
+//       CHECK:   linalg.fill {{.*}} -> tensor<1x2x1x6xf32>
+//       CHECK:   linalg.fill {{.*}} -> tensor<1x2x1x6xf32>
+//       CHECK:   %[[FLAT:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<1x2x6x6xf32> into tensor<1x2x36xf32>
+//       CHECK:   %[[SHIFTED:.*]] = tensor.extract_slice %[[FLAT]][0, 0, 5] [1, 2, 30] [1, 1, 1]
+//       CHECK:   %[[GRID:.*]] = tensor.expand_shape %[[SHIFTED]] {{\[}}[0], [1], [2, 3]] output_shape [1, 2, 5, 6]
+//       CHECK:   %[[SEAMS:.*]] = tensor.extract_slice %[[GRID]][0, 0, 0, 0] [1, 2, 5, 2] [1, 1, 1, 1]
+//       CHECK:   linalg.fill {{.*}} outs(%[[SEAMS]] : tensor<1x2x5x2xf32>)
+//   CHECK-NOT:   linalg.fill
+//       CHECK:   tensor.insert_slice %arg0 into %{{.*}}[0, 0, 1, 1] [1, 2, 4, 4] [1, 1, 1, 1] : tensor<1x2x4x4xf32> into tensor<1x2x6x6xf32>
+func.func @conv_pad_seams(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x6x6xf32> {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x2x4x4xf32> to tensor<1x2x6x6xf32>
+  return %p : tensor<1x2x6x6xf32>
 }
 
 // -----
@@ -53,7 +78,7 @@ func.func @computed_value(%x: tensor<4xf32>) -> tensor<6xf32> {
 //       CHECK:   linalg.fill
 //       CHECK:   linalg.fill
 //       CHECK:   linalg.fill
-//       CHECK:   %[[FILLED:.*]] = tensor.insert_slice %{{.*}}[0, 33] [10, 1]
+//       CHECK:   %[[FILLED:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0, 1]] output_shape [10, 34] : tensor<340xf32> into tensor<10x34xf32>
 //       CHECK:   %[[INTERIOR:.*]] = tensor.extract_slice %[[FILLED]][1, 1] [8, 32] [1, 1]
 //       CHECK:   %[[PACKED:.*]] = tensor.expand_shape %[[INTERIOR]] {{\[}}[0], [1, 2]] output_shape [8, 2, 16]
 //       CHECK:   %[[R:.*]] = linalg.generic {{.*}} outs(%[[PACKED]] : tensor<8x2x16xf32>)

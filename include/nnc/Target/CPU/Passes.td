@@ -179,7 +179,10 @@ def NNCCPUDecomposePadPass : Pass<"nnc-cpu-decompose-pad", "mlir::func::FuncOp">
     Bufferized, the pad writes the border and copies the source once instead
     of filling the whole buffer first; after empty-tensor elimination the
     source's producer writes straight into the interior. Convolution and
-    pooling inputs are padded this way.
+    pooling inputs are padded this way. When the last dim is padded by p on
+    both sides and the one before on both, the column borders are filled as
+    seams instead: the last p elements of each row with the first p of the
+    next, 2p consecutive elements, through a flat view of the rows.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
