@@ -669,7 +669,7 @@ private:
     if (reductionDims.empty() || outerDims.empty())
       return 1;
     int64_t perRow = llvm::divideCeil(ranges[vectorDim], lanes);
-    if (perRow > kMaxGroup / 2)
+    if (perRow == 0 || perRow > kMaxGroup / 2)
       return 1;
     for (int64_t rows = kMaxGroup / perRow; rows > 1; --rows)
       if (ranges[outerDims.back()] % rows == 0)
