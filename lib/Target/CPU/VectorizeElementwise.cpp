@@ -237,9 +237,9 @@ linalg::GenericOp fusableEpilogue(linalg::GenericOp op, unsigned dim) {
 }
 
 /// Emits the op as: its other parallel loops, then the vector loop stepping
-/// by whole vectors (a masked tail last), and inside it the reduction loops
-/// carrying the result vectors. Per result element the reduction order is
-/// the op's own.
+/// by groups of whole vectors (a masked tail last), and inside it the
+/// reduction loops carrying the group's result vectors. Per result element
+/// the reduction order is the op's own.
 class ElementwiseVectorizer {
 public:
   /// With `combine` (see rowReductionCombiner) `vectorDim` is the row being
