@@ -16,7 +16,8 @@ def compile(model, *, input_shapes=None, bind_inputs=None, opt_level=2, mcpu=Non
     TensorProto file} to fold inputs into constants. opt_level: 0-3. mcpu/mattr: target CPU
     and features (default: the host). l1_bytes/l2_bytes: cache sizes per core the code is
     blocked for (default: the host's, or 32 KiB / 1 MiB with mcpu). output: where to keep the
-    shared library (default: a temporary file). threads: how many threads a run uses, the calling one included.
+    shared library (default: a temporary file). threads: how many threads a run uses, the
+    calling one included.
     target: "cpu" or "cuda" (PTX for an NVIDIA GPU, gpu_arch e.g. "sm_90", default sm_80; the
     Module then runs on the GPU, and loading it fails without a CUDA driver and device).
     Raises NNCError with the compiler's message on failure."""

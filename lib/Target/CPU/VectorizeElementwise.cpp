@@ -326,10 +326,10 @@ private:
       unsigned row = outerDims[i];
       return loop(row, ranges[row], rows, acc, [&](ValueRange next) {
         Value first = ivs[row];
-        SmallVector<Member> members;
+        SmallVector<Member> oneRow = rowMembers(), members;
         for (int64_t r = 0; r < rows; ++r) {
           Value at = r ? arith::AddIOp::create(b, loc, first, constant(r)).getResult() : first;
-          for (Member member : rowMembers())
+          for (Member member : oneRow)
             members.push_back({at, member.start, member.mask});
         }
         return vectorStep(next, members);
@@ -342,13 +342,6 @@ private:
       return {reduceRow(acc[0])};
     int64_t extent = ranges[vectorDim], full = extent / lanes * lanes;
     int64_t group = groupSize(full / lanes), grouped = full / (group * lanes) * group * lanes;
-    auto wholeVectors = [&](Value start, int64_t count) {
-      SmallVector<Member> members;
-      for (int64_t i = 0; i < count; ++i)
-        members.push_back(
-            {Value(), i ? arith::AddIOp::create(b, loc, start, constant(i * lanes)) : start, {}});
-      return members;
-    };
     if (grouped > 0)
       acc = loop(vectorDim, grouped, group * lanes, acc, [&](ValueRange next) {
         return vectorStep(next, wholeVectors(ivs[vectorDim], group));
@@ -356,7 +349,7 @@ private:
     if (grouped < full)
       acc = vectorStep(acc, wholeVectors(constant(grouped), (full - grouped) / lanes));
     if (full < extent)
-      acc = vectorStep(acc, rowMembers().back());
+      acc = vectorStep(acc, tailMember());
     return acc;
   }
 
@@ -449,17 +442,9 @@ private:
                              : read(input->get(), op.getMatchingIndexingMap(input), columnMask));
       }
       OpOperand &init = op.getDpsInitsMutable()[0];
-      if (!block->getArgument(init.getOperandNumber()).use_empty())
-        mapping.map(block->getArgument(init.getOperandNumber()),
-                    initValues[0] ? vector::BroadcastOp::create(b, loc, vectorType, initValues[0])
-                                  : read(results[0], op.getMatchingIndexingMap(&init), columnMask));
-      Value value = vectorBody(block, mapping).front();
-      auto type = cast<RankedTensorType>(results[0].getType());
-      results[0] = vector::TransferWriteOp::create(
-                       b, loc, type, value, results[0], indices(op.getMatchingIndexingMap(&init)),
-                       AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext()),
-                       columnMask, b.getBoolArrayAttr({true}))
-                       .getResult();
+      mapping.map(block->getArgument(init.getOperandNumber()),
+                  resultVectors(results, columnMask).front());
+      results[0] = write(vectorBody(block, mapping).front(), results[0], init, columnMask);
     }
     ivs = saved;
     return results;
@@ -602,8 +587,7 @@ private:
                      [&](ValueRange next) { return body(next, /*mask=*/nullptr); })[0];
     if (full < extent) {
       ivs[vectorDim] = constant(full);
-      Value mask = vector::CreateMaskOp::create(b, loc, VectorType::get({lanes}, b.getI1Type()),
-                                                ValueRange{constant(extent - full)});
+      Value mask = prefixMask(extent - full);
       partial = arith::SelectOp::create(b, loc, mask, body(partial, mask)[0], partial);
       ivs[vectorDim] = Value();
     }
@@ -628,14 +612,27 @@ private:
     Value row, start, mask;
   };
 
+  /// `count` whole vectors along the vector loop from `start`.
+  SmallVector<Member> wholeVectors(Value start, int64_t count) {
+    SmallVector<Member> members;
+    for (int64_t i = 0; i < count; ++i)
+      members.push_back(
+          {Value(), i ? arith::AddIOp::create(b, loc, start, constant(i * lanes)) : start, {}});
+    return members;
+  }
+
+  /// The masked vector after the whole ones along the vector loop.
+  Member tailMember() {
+    int64_t extent = ranges[vectorDim], full = extent / lanes * lanes;
+    return {Value(), constant(full), prefixMask(extent - full)};
+  }
+
   /// Each vector of one row: the whole ones, then the masked tail.
   SmallVector<Member> rowMembers() {
-    int64_t extent = ranges[vectorDim], full = extent / lanes * lanes;
-    SmallVector<Member> members;
-    for (int64_t start = 0; start < full; start += lanes)
-      members.push_back({Value(), constant(start), Value()});
-    if (full < extent)
-      members.push_back({Value(), constant(full), prefixMask(extent - full)});
+    int64_t extent = ranges[vectorDim];
+    SmallVector<Member> members = wholeVectors(constant(0), extent / lanes);
+    if (extent % lanes != 0)
+      members.push_back(tailMember());
     return members;
   }
 
@@ -694,18 +691,22 @@ private:
       SmallVector<Value> mine(ArrayRef(values).slice(index * numResults, numResults));
       if (epilogue)
         mine = {applyEpilogue(mine.front(), member.mask)};
-      for (auto [i, init] : llvm::enumerate(op.getDpsInitsMutable())) {
-        auto type = cast<RankedTensorType>(init.get().getType());
-        results[i] = vector::TransferWriteOp::create(
-                         b, loc, type, permute(mine[i]), results[i],
-                         indices(op.getMatchingIndexingMap(&init)),
-                         AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext()),
-                         member.mask, b.getBoolArrayAttr({true}))
-                         .getResult();
-      }
+      for (auto [i, init] : llvm::enumerate(op.getDpsInitsMutable()))
+        results[i] = write(permute(mine[i]), results[i], init, member.mask);
     }
     ivs = saved;
     return results;
+  }
+
+  /// `value` written into `dest` (the current value of result `init`) where
+  /// the result element at the current indices goes.
+  Value write(Value value, Value dest, OpOperand &init, Value mask) {
+    auto type = cast<RankedTensorType>(dest.getType());
+    return vector::TransferWriteOp::create(
+               b, loc, type, value, dest, indices(op.getMatchingIndexingMap(&init)),
+               AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext()), mask,
+               b.getBoolArrayAttr({true}))
+        .getResult();
   }
 
   /// Sets the loop values to `member`'s.
