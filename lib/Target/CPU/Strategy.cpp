@@ -399,19 +399,31 @@ std::optional<SmallVector<int64_t>> cpu::selectThreadTiles(linalg::LinalgOp op,
   if (iterations < target.minThreadedIterations)
     return std::nullopt;
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  // The outermost loop with at least threadChunks iterations, else the
+  // outermost with more than one: three chunks (the channels of an RGB
+  // image's im2col) leave one of two threads idle a third of the time.
+  std::optional<unsigned> split;
   for (auto [loop, range] : llvm::enumerate(ranges)) {
     if (iterators[loop] != utils::IteratorType::parallel || range < 2)
       continue;
-    // Chunks of equal size keep the chunk's shapes static (and vectorizable):
-    // the largest divisor of the extent that still gives enough chunks.
-    int64_t chunk = std::max<int64_t>(range / target.threadChunks, 1);
-    while (range % chunk != 0)
-      --chunk;
-    SmallVector<int64_t> tiles(ranges.size(), 0);
-    tiles[loop] = chunk;
-    return tiles;
+    if (!split)
+      split = loop;
+    if (range >= target.threadChunks) {
+      split = loop;
+      break;
+    }
   }
-  return std::nullopt;
+  if (!split)
+    return std::nullopt;
+  // Chunks of equal size keep the chunk's shapes static (and vectorizable):
+  // the largest divisor of the extent that still gives enough chunks.
+  int64_t range = ranges[*split];
+  int64_t chunk = std::max<int64_t>(range / target.threadChunks, 1);
+  while (range % chunk != 0)
+    --chunk;
+  SmallVector<int64_t> tiles(ranges.size(), 0);
+  tiles[*split] = chunk;
+  return tiles;
 }
 
 DictionaryAttr cpu::parallelAttr(MLIRContext *context, ArrayRef<int64_t> threadTiles) {

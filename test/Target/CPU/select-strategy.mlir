@@ -236,6 +236,10 @@ func.func @sliding_window(%a: tensor<64x64x3x3xf32>, %b: tensor<1x64x3422xf32>, 
 //       AVX2:   nnc.cpu_strategy = {kind = "parallel", thread_tiles = array<i64: 0, 12, 0, 0>}
 // AVX2-LABEL: func.func @small_epilogue
 //   AVX2-NOT:   nnc.cpu_strategy
+// Three channels (an RGB image's patches) would be three chunks: the rows
+// of the image, the first loop with eight iterations, are split instead.
+// AVX2-LABEL: func.func @few_channels
+//       AVX2:   nnc.cpu_strategy = {kind = "parallel", thread_tiles = array<i64: 0, 0, 14, 0>}
 func.func @epilogue(%x: tensor<1x96x28x28xf32>) -> tensor<1x96x28x28xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<1x96x28x28xf32>
@@ -257,4 +261,15 @@ func.func @small_epilogue(%x: tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32> {
     linalg.yield %m : f32
   } -> tensor<1x8x8x8xf32>
   return %r : tensor<1x8x8x8xf32>
+}
+func.func @few_channels(%x: tensor<1x3x112x112xf32>) -> tensor<1x3x112x112xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x3x112x112xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x3x112x112xf32>) outs(%e : tensor<1x3x112x112xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x3x112x112xf32>
+  return %r : tensor<1x3x112x112xf32>
 }

@@ -105,10 +105,10 @@ struct TilingStrategy {
 TilingStrategy selectContractionStrategy(linalg::LinalgOp op, const ContractionShape &shape,
                                          const TargetDescription &target);
 
-/// For an op other than a contraction: thread tiles splitting its outermost
-/// parallel loop of more than one iteration into whole, equal chunks (at
-/// least `target.threadChunks` of them where its extent allows); nothing for
-/// small ops. Written as {kind = "parallel", thread_tiles = ...}: the op is
+/// For an op other than a contraction: thread tiles splitting one parallel
+/// loop into whole, equal chunks (at least `target.threadChunks` of them
+/// where its extent allows): the outermost with that many iterations, else
+/// the outermost with more than one; nothing for small ops. Written as {kind = "parallel", thread_tiles = ...}: the op is
 /// only split, the chunks keep its form.
 std::optional<SmallVector<int64_t>> selectThreadTiles(linalg::LinalgOp op,
                                                       const TargetDescription &target);
