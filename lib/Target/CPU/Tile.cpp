@@ -338,6 +338,24 @@ LogicalResult tileForThreads(RewriterBase &rewriter, linalg::LinalgOp op,
   return success();
 }
 
+/// Peels the first iteration of `blocks`, a loop over cache blocks of k,
+/// whose register tiles then start their accumulators at `value` instead of
+/// reading the result (which nothing filled).
+LogicalResult startFirstBlockAt(RewriterBase &rewriter, scf::ForOp blocks, FloatAttr value) {
+  scf::ForOp first;
+  if (failed(scf::peelForLoopFirstIteration(rewriter, blocks, first)))
+    return failure();
+  first.walk([&](linalg::GenericOp tile) {
+    auto kernel = tile->getAttrOfType<DictionaryAttr>(cpu::kKernelAttrName);
+    if (!kernel)
+      return;
+    NamedAttrList attrs(kernel);
+    attrs.set("init_value", value);
+    tile->setAttr(cpu::kKernelAttrName, attrs.getDictionary(rewriter.getContext()));
+  });
+  return success();
+}
+
 struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
   using Base::Base;
   void runOnOperation() override {
@@ -396,21 +414,28 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
       // A result that starts as a constant and whose k loop is not split:
       // each register tile then runs over all of k at once and can start
       // its accumulators at the constant, so the result is never filled.
-      FloatAttr initValue;
-      std::optional<unsigned> rowLoop, columnLoop;
+      // With k split into cache blocks, the tiles of the first block start
+      // at the constant (`firstBlockInit`) and the others add to what it
+      // stored: the result is not filled first either.
+      FloatAttr initValue, firstBlockInit;
+      std::optional<unsigned> rowLoop, columnLoop, kLoop;
       SmallVector<int64_t> rowRemainders;
       if (std::optional<cpu::ContractionShape> shape = cpu::matchVectorizableContraction(op)) {
         rowLoop = shape->m;
         columnLoop = shape->n;
+        kLoop = shape->k;
         rowRemainders = leftOverRows(op.getStaticLoopRanges()[shape->m], *strategy, shape->m);
         int64_t k = op.getStaticLoopRanges()[shape->k];
         auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
         FloatAttr value;
         if (fill && matchPattern(fill.getInputs()[0], m_Constant(&value)) &&
-            !splitsLoop(strategy->cacheTiles[shape->k], k) &&
             !splitsLoop(strategy->registerTiles[shape->k], k)) {
-          initValue = value;
-          rewriter.modifyOpInPlace(op, [&] { op.getDpsInitsMutable()[0].set(fill.getOutputs()[0]); });
+          if (splitsLoop(strategy->cacheTiles[shape->k], k))
+            firstBlockInit = value;
+          else
+            initValue = value;
+          rewriter.modifyOpInPlace(op,
+                                   [&] { op.getDpsInitsMutable()[0].set(fill.getOutputs()[0]); });
           if (fill->use_empty())
             rewriter.eraseOp(fill);
         }
@@ -447,14 +472,14 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
         std::tie(current, epilogue) = *tiles;
         return success();
       };
-      SmallVector<LoopLikeOpInterface> chunkLoops, registerLoops;
-      SmallVector<int64_t> registerLoopDims;
+      SmallVector<LoopLikeOpInterface> chunkLoops, cacheLoops, registerLoops;
+      SmallVector<int64_t> cacheLoopDims, registerLoopDims;
       LogicalResult tiled =
           tileLevel(strategy->threadTiles, strategy->cacheOrder, &chunkLoops, nullptr);
       for (LoopLikeOpInterface loop : chunkLoops)
         loop->setAttr(cpu::kParallelAttrName, rewriter.getUnitAttr());
       if (succeeded(tiled))
-        tiled = tileLevel(strategy->cacheTiles, strategy->cacheOrder, nullptr, nullptr);
+        tiled = tileLevel(strategy->cacheTiles, strategy->cacheOrder, &cacheLoops, &cacheLoopDims);
       if (succeeded(tiled))
         tiled = tileLevel(strategy->registerTiles, strategy->registerOrder, &registerLoops,
                           &registerLoopDims);
@@ -490,6 +515,14 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
             if (auto forOp = dyn_cast<scf::ForOp>(loop.getOperation())) {
               scf::ForOp remainder;
               (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, remainder);
+            }
+      if (firstBlockInit)
+        for (auto [loop, dim] : llvm::zip_equal(cacheLoops, cacheLoopDims))
+          if (dim == *kLoop)
+            if (failed(startFirstBlockAt(rewriter, cast<scf::ForOp>(loop.getOperation()),
+                                         firstBlockInit))) {
+              op.emitError() << "cannot peel the first k block";
+              return signalPassFailure();
             }
     }
     // The copies that packing made, split between threads as packing chose.
