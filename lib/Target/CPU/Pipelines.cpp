@@ -71,7 +71,9 @@ void mlir::nnc::buildBufferizationPipeline(OpPassManager &pm) {
   // Recurrent layers carry fresh state tensors through scf.for.
   bufferize.allowReturnAllocsFromLoops = true;
   bufferize.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;
-  // Producers of a padded or concatenated tensor write into its interior.
+  // Producers of a padded or concatenated tensor write into its interior,
+  // also when the tensor is read again later.
+  pm.addNestedPass<func::FuncOp>(createNNCCPUReadInsertedSlicesPass());
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   // Tiled loops carry their result buffers as iter_args; folding those away

@@ -157,6 +157,31 @@ def NNCCPUExpandCopiesPass : Pass<"nnc-cpu-expand-copies", "mlir::func::FuncOp">
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def NNCCPUReadInsertedSlicesPass : Pass<"nnc-cpu-read-inserted-slices", "mlir::func::FuncOp"> {
+  let summary = "Reads a tensor back from where it was inserted";
+  let description = [{
+    A tensor inserted into a larger one (a convolution input into its
+    padding, a concatenation's operand) and read again later (the identity
+    shortcut of a residual block) is read through a slice of the larger
+    tensor instead, by every user that the insertion dominates:
+
+    ```mlir
+    %p = tensor.insert_slice %x into %e[0, 1] [2, 4] [1, 1]
+    %y = linalg.generic ins(%x ...)
+    // becomes
+    %p = tensor.insert_slice %x into %e[0, 1] [2, 4] [1, 1]
+    %s = tensor.extract_slice %p[0, 1] [2, 4] [1, 1]
+    %y = linalg.generic ins(%s ...)
+    ```
+
+    The values are the same, but one-shot bufferization then lets the
+    producer of `%x` write into the larger buffer: with a later reader of
+    `%x` itself, the insertion counts as a write that conflicts with that
+    read, so `%x` was produced in a buffer of its own and copied.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def NNCCPUDecomposePadPass : Pass<"nnc-cpu-decompose-pad", "mlir::func::FuncOp"> {
   let summary = "Writes a constant padding only where it goes";
   let description = [{
