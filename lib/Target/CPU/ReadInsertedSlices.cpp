@@ -28,10 +28,11 @@ tensor::InsertSliceOp insertBeforeCollapse(RewriterBase &rewriter, tensor::Inser
   for (auto [dim, group] : llvm::enumerate(collapse.getReassociationIndices())) {
     // The dim that carries the collapsed extent: the group's one non-unit
     // dim, or its last.
-    auto nonUnit = llvm::make_filter_range(group, [&](int64_t d) { return expanded[d] != 1; });
-    if (llvm::count_if(group, [&](int64_t d) { return expanded[d] != 1; }) > 1)
+    auto isNonUnit = [&](int64_t d) { return expanded[d] != 1; };
+    if (llvm::count_if(group, isNonUnit) > 1)
       return {};
-    int64_t carrier = nonUnit.empty() ? group.back() : *nonUnit.begin();
+    const int64_t *nonUnit = llvm::find_if(group, isNonUnit);
+    int64_t carrier = nonUnit == group.end() ? group.back() : *nonUnit;
     for (int64_t d : group) {
       bool carries = d == carrier;
       shape.push_back(carries ? destType.getDimSize(dim) : 1);
@@ -80,10 +81,11 @@ struct NNCCPUReadInsertedSlicesPass final
     SmallVector<tensor::InsertSliceOp> inserts;
     getOperation().walk([&](tensor::InsertSliceOp insert) { inserts.push_back(insert); });
     IRRewriter rewriter(&getContext());
+    // Ops are only added within blocks: the dominance of blocks holds.
+    DominanceInfo dominance(getOperation());
     for (tensor::InsertSliceOp insert : inserts) {
       auto collapse = insert.getSource().getDefiningOp<tensor::CollapseShapeOp>();
       if (tensor::InsertSliceOp expanded = insertBeforeCollapse(rewriter, insert)) {
-        DominanceInfo dominance(getOperation());
         readFromInsertion(rewriter, dominance, collapse.getSrc(), expanded,
                           [](Value slice) { return slice; });
         // Readers of the collapsed tensor read the collapsed slice.
@@ -94,7 +96,6 @@ struct NNCCPUReadInsertedSlicesPass final
         });
         continue;
       }
-      DominanceInfo dominance(getOperation());
       readFromInsertion(rewriter, dominance, insert.getSource(), insert,
                         [](Value slice) { return slice; });
     }

@@ -338,22 +338,20 @@ LogicalResult tileForThreads(RewriterBase &rewriter, linalg::LinalgOp op,
   return success();
 }
 
-/// Peels the first iteration of `blocks`, a loop over cache blocks of k,
-/// whose register tiles then start their accumulators at `value` instead of
-/// reading the result (which nothing filled).
-LogicalResult startFirstBlockAt(RewriterBase &rewriter, scf::ForOp blocks, FloatAttr value) {
-  scf::ForOp first;
-  if (failed(scf::peelForLoopFirstIteration(rewriter, blocks, first)))
-    return failure();
-  first.walk([&](linalg::GenericOp tile) {
+/// Marks `blocks`, a loop over cache blocks of k, and the register tiles in
+/// it: the tiles of its first iteration start their accumulators at `value`
+/// instead of reading the result (which nothing filled), the others add to
+/// what earlier blocks stored (see nnc-cpu-vectorize).
+void startFirstBlockAt(RewriterBase &rewriter, scf::ForOp blocks, FloatAttr value) {
+  blocks->setAttr(cpu::kKBlocksAttrName, rewriter.getUnitAttr());
+  blocks.walk([&](linalg::GenericOp tile) {
     auto kernel = tile->getAttrOfType<DictionaryAttr>(cpu::kKernelAttrName);
     if (!kernel)
       return;
     NamedAttrList attrs(kernel);
-    attrs.set("init_value", value);
+    attrs.set("first_block_init", value);
     tile->setAttr(cpu::kKernelAttrName, attrs.getDictionary(rewriter.getContext()));
   });
-  return success();
 }
 
 struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
@@ -519,11 +517,7 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
       if (firstBlockInit)
         for (auto [loop, dim] : llvm::zip_equal(cacheLoops, cacheLoopDims))
           if (dim == *kLoop)
-            if (failed(startFirstBlockAt(rewriter, cast<scf::ForOp>(loop.getOperation()),
-                                         firstBlockInit))) {
-              op.emitError() << "cannot peel the first k block";
-              return signalPassFailure();
-            }
+            startFirstBlockAt(rewriter, cast<scf::ForOp>(loop.getOperation()), firstBlockInit);
     }
     // The copies that packing made, split between threads as packing chose.
     SmallVector<linalg::LinalgOp> copies;

@@ -31,7 +31,9 @@ public:
   /// A tile of at most `registerRows` x `columns` of the result, in vectors
   /// of `lanes` elements (`columns` is a multiple of `lanes`).
   /// With `initValue`, the accumulators start at it rather than at the
-  /// values of the op's init (which is then never read).
+  /// values of the op's init (which is then never read); with `firstBlock`
+  /// too, only when that i1 is set (the first cache block of k), else at the
+  /// init's values.
   /// `rowRemainders` are the row counts short of a whole tile that the tile
   /// can have when its row count is only known at run time (any, without).
   /// An `epilogue` (an elementwise op whose loops are the result's dims, the
@@ -39,11 +41,11 @@ public:
   /// are then stored into its result instead.
   ContractionKernel(RewriterBase &rewriter, linalg::GenericOp op,
                     const cpu::ContractionShape &shape, int64_t registerRows, int64_t columns,
-                    int64_t lanes, FloatAttr initValue,
+                    int64_t lanes, FloatAttr initValue, Value firstBlock,
                     std::optional<ArrayRef<int64_t>> rowRemainders, linalg::GenericOp epilogue)
       : b(rewriter), op(op), epilogue(epilogue), shape(shape), registerRows(registerRows),
         loc(op.getLoc()), vectorType(VectorType::get({lanes}, rewriter.getF32Type())),
-        rowRemainders(rowRemainders) {
+        firstBlock(firstBlock), rowRemainders(rowRemainders) {
     if (initValue)
       initVector = arith::ConstantOp::create(
           b, loc, DenseElementsAttr::get(vectorType, initValue.getValue()));
@@ -170,11 +172,27 @@ private:
   Value emitRows(int64_t rows, Value firstRow, Value acc) {
     size_t chunks = chunkStarts.size();
     SmallVector<Value> rowIndices, accumulators;
-    for (int64_t i = 0; i < rows; ++i) {
+    for (int64_t i = 0; i < rows; ++i)
       rowIndices.push_back(rowIndex(firstRow, i));
-      for (size_t c = 0; c < chunks; ++c)
-        accumulators.push_back(initVector ? initVector
-                                          : read(b, loc, acc, indices(2, {{shape.m, rowIndices[i]}}), c));
+    auto readAccumulators = [&](OpBuilder &nb, Location l) {
+      SmallVector<Value> values;
+      for (int64_t i = 0; i < rows; ++i)
+        for (size_t c = 0; c < chunks; ++c)
+          values.push_back(read(nb, l, acc, indices(2, {{shape.m, rowIndices[i]}}), c));
+      return values;
+    };
+    if (!initVector) {
+      accumulators = readAccumulators(b, loc);
+    } else if (!firstBlock) {
+      accumulators.assign(rows * chunks, initVector);
+    } else {
+      auto start = scf::IfOp::create(
+          b, loc, firstBlock,
+          [&](OpBuilder &nb, Location l) {
+            scf::YieldOp::create(nb, l, SmallVector<Value>(rows * chunks, initVector));
+          },
+          [&](OpBuilder &nb, Location l) { scf::YieldOp::create(nb, l, readAccumulators(nb, l)); });
+      accumulators.assign(start.getResults().begin(), start.getResults().end());
     }
     auto loop = scf::ForOp::create(
         b, loc, zero, loopSizes[shape.k], one, accumulators,
@@ -318,7 +336,7 @@ private:
   SmallVector<AffineMap> maps;
   SmallVector<Value> loopSizes, chunkStarts;
   SmallVector<bool> chunkInBounds;
-  Value zero, one, padding, initVector;
+  Value zero, one, padding, initVector, firstBlock;
   /// Owned by the kernel attribute.
   std::optional<ArrayRef<int64_t>> rowRemainders;
 };
@@ -376,6 +394,22 @@ struct NNCCPUVectorizePass final : nnc::impl::NNCCPUVectorizePassBase<NNCCPUVect
       if (epilogue && !epilogue->hasAttr(cpu::kEpilogueAttrName))
         epilogue = {};
       auto initValue = kernel.getAs<FloatAttr>("init_value");
+      // A tile of a k block whose first block starts at a constant: that
+      // is the case when the enclosing loop over k blocks is at its start.
+      Value firstBlock;
+      if (auto value = kernel.getAs<FloatAttr>("first_block_init")) {
+        auto blocks = op->getParentOfType<scf::ForOp>();
+        while (blocks && !blocks->hasAttr(cpu::kKBlocksAttrName))
+          blocks = blocks->getParentOfType<scf::ForOp>();
+        if (!blocks || epilogue) {
+          op.emitError() << "first_block_init needs a register tile in a loop over k blocks";
+          return signalPassFailure();
+        }
+        rewriter.setInsertionPoint(op);
+        firstBlock = arith::CmpIOp::create(rewriter, op.getLoc(), arith::CmpIPredicate::eq,
+                                           blocks.getInductionVar(), blocks.getLowerBound());
+        initValue = value;
+      }
       if (epilogue && !initValue) {
         op.emitError() << "an epilogue needs a register tile that starts at init_value";
         return signalPassFailure();
@@ -383,9 +417,9 @@ struct NNCCPUVectorizePass final : nnc::impl::NNCCPUVectorizePassBase<NNCCPUVect
       rewriter.setInsertionPoint(epilogue ? epilogue.getOperation() : op.getOperation());
       auto remainders = kernel.getAs<DenseI64ArrayAttr>("row_remainders");
       Value result =
-          ContractionKernel(rewriter, op, *shape, rows, columns, lanes.getInt(), initValue,
-                            remainders ? std::optional(remainders.asArrayRef()) : std::nullopt,
-                            epilogue)
+          ContractionKernel(
+              rewriter, op, *shape, rows, columns, lanes.getInt(), initValue, firstBlock,
+              remainders ? std::optional(remainders.asArrayRef()) : std::nullopt, epilogue)
               .emit();
       if (epilogue) {
         rewriter.replaceOp(epilogue, result);

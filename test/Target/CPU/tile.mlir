@@ -34,15 +34,15 @@ func.func @two_levels(%a: tensor<16x64xf32>, %b: tensor<64x16xf32>, %c: tensor<1
 #out = affine_map<(m, n, k) -> (m, n)>
 
 // With k split into cache tiles, tiles after the first add to what earlier
-// ones wrote. The first k block is peeled: its tiles start at the fill's
-// value, so the result is never filled.
+// ones wrote. The loop over k blocks is marked, and the register tiles of
+// its first iteration start at the fill's value (first_block_init), so the
+// result is never filled.
 // CHECK-LABEL: func.func @k_tiled_fill
 //   CHECK-NOT:   linalg.fill
 //       CHECK:   %[[EMPTY:.*]] = tensor.empty()
-//       CHECK:   %[[FIRST:.*]] = scf.for %[[K:.*]] = %c0 to %{{.*}} step %c32 iter_args(%{{.*}} = %[[EMPTY]])
-//       CHECK:     nnc.cpu_kernel = {init_value = 0.000000e+00 : f32, register_tiles
-//       CHECK:   scf.for %{{.*}} = %{{.*}} to %c64 step %c32 iter_args(%{{.*}} = %[[FIRST]])
-//       CHECK:     nnc.cpu_kernel = {register_tiles
+//       CHECK:   scf.for %{{.*}} = %c0 to %c64 step %c32 iter_args(%{{.*}} = %[[EMPTY]])
+//       CHECK:     nnc.cpu_kernel = {first_block_init = 0.000000e+00 : f32, register_tiles
+//       CHECK:   } {nnc.k_blocks}
 func.func @k_tiled_fill(%a: tensor<16x64xf32>, %b: tensor<64x16xf32>) -> tensor<16x16xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<16x16xf32>

@@ -97,6 +97,24 @@ func.func @too_large(%a: tensor<4x32xf32>, %b: tensor<32x16xf32>, %c: tensor<4x1
 
 // -----
 
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+func.func @first_block_init_outside_k_blocks(%a: tensor<1x32xf32>, %b: tensor<32x16xf32>, %c: tensor<1x16xf32>) -> tensor<1x16xf32> {
+  // expected-error @+1 {{first_block_init needs a register tile in a loop over k blocks}}
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                       nnc.cpu_kernel = {first_block_init = 0.0 : f32, register_tiles = array<i64: 1, 16, 0>, vector_lanes = 8}}
+      ins(%a, %b : tensor<1x32xf32>, tensor<32x16xf32>) outs(%c : tensor<1x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16xf32>
+  return %r : tensor<1x16xf32>
+}
+
+// -----
+
 #id = affine_map<(d0) -> (d0)>
 func.func @not_a_contraction(%x: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{not a register tile of a contraction}}
@@ -130,6 +148,46 @@ func.func @constant_init(%a: tensor<2x32xf32>, %b: tensor<32x16xf32>, %c: tensor
     linalg.yield %s : f32
   } -> tensor<2x16xf32>
   return %r : tensor<2x16xf32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// first_block_init: in the first iteration of the loop over k blocks the
+// accumulators start at the constant, in the others at the stored result.
+// CHECK-LABEL: func.func @first_block_init
+//       CHECK:   %[[START:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
+//       CHECK:   scf.for %[[K:.*]] = %[[LB:.*]] to %c64 step %c32
+//       CHECK:     %[[FIRST:.*]] = arith.cmpi eq, %[[K]], %[[LB]]
+//       CHECK:     %[[ACC:.*]]:2 = scf.if %[[FIRST]]
+//       CHECK:       scf.yield %[[START]], %[[START]]
+//       CHECK:     } else {
+//       CHECK:       %[[R0:.*]] = vector.transfer_read
+//       CHECK:       %[[R1:.*]] = vector.transfer_read
+//       CHECK:       scf.yield %[[R0]], %[[R1]]
+//       CHECK:     scf.for %{{.*}} iter_args(%{{.*}} = %[[ACC]]#0, %{{.*}} = %[[ACC]]#1)
+//       CHECK:   } {nnc.k_blocks}
+func.func @first_block_init(%a: tensor<1x64xf32>, %b: tensor<64x16xf32>, %c: tensor<1x16xf32>) -> tensor<1x16xf32> {
+  %c0 = arith.constant 0 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %r = scf.for %k = %c0 to %c64 step %c32 iter_args(%acc = %c) -> (tensor<1x16xf32>) {
+    %as = tensor.extract_slice %a[0, %k] [1, 32] [1, 1] : tensor<1x64xf32> to tensor<1x32xf32>
+    %bs = tensor.extract_slice %b[%k, 0] [32, 16] [1, 1] : tensor<64x16xf32> to tensor<32x16xf32>
+    %t = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"],
+                         nnc.cpu_kernel = {first_block_init = 0.0 : f32, register_tiles = array<i64: 1, 16, 0>, vector_lanes = 8}}
+        ins(%as, %bs : tensor<1x32xf32>, tensor<32x16xf32>) outs(%acc : tensor<1x16xf32>) {
+    ^bb0(%x: f32, %y: f32, %o: f32):
+      %p = arith.mulf %x, %y : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+    } -> tensor<1x16xf32>
+    scf.yield %t : tensor<1x16xf32>
+  } {nnc.k_blocks}
+  return %r : tensor<1x16xf32>
 }
 
 // -----

@@ -336,6 +336,10 @@ def NNCCPUTilePass : Pass<"nnc-cpu-tile", "mlir::func::FuncOp"> {
     tiled with it at every level (the contraction fused into its loops) and
     marked `nnc.cpu_epilogue`: each register tile of the result is then
     finished and consumed in registers, never stored and read back.
+    A contraction that starts as a constant fill but whose k loop is split
+    into cache blocks drops the fill too: the loop over k blocks is marked
+    `nnc.k_blocks`, and its register tiles `first_block_init = <constant>`
+    (they start at the constant in the loop's first iteration).
   }];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::affine::AffineDialect",
                            "mlir::tensor::TensorDialect"];
@@ -350,7 +354,10 @@ def NNCCPUVectorizePass : Pass<"nnc-cpu-vectorize", "mlir::func::FuncOp"> {
     adds, for each result row, the broadcast lhs element times that row with
     `vector.fma`. A partial column tile uses masked transfers; a row count
     known only at run time runs in whole tiles, then the rows left over as
-    one shorter tile picked by `scf.index_switch`. For a sliding-window
+    one shorter tile picked by `scf.index_switch`. A tile marked
+    `first_block_init` starts at that constant when the enclosing
+    `nnc.k_blocks` loop is at its first iteration (`scf.if`), else at the
+    stored result. For a sliding-window
     contraction the loop runs over the channels and each step goes through
     the kernel offsets, each a rhs row shifted along n. When the tile's only
     user is an `nnc.cpu_epilogue` op, its body runs on the accumulators (its

@@ -35,6 +35,9 @@ namespace mlir::nnc::cpu {
 inline constexpr llvm::StringLiteral kStrategyAttrName = "nnc.cpu_strategy";
 inline constexpr llvm::StringLiteral kKernelAttrName = "nnc.cpu_kernel";
 inline constexpr llvm::StringLiteral kParallelAttrName = "nnc.parallel";
+/// On the loop over cache blocks of k whose first iteration's register tiles
+/// start at a constant (`first_block_init` in their kernel attribute).
+inline constexpr llvm::StringLiteral kKBlocksAttrName = "nnc.k_blocks";
 /// Marks the elementwise tile that consumes a kernel's register tile: the
 /// kernel applies it to its accumulators before storing them.
 inline constexpr llvm::StringLiteral kEpilogueAttrName = "nnc.cpu_epilogue";
