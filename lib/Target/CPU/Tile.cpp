@@ -432,8 +432,7 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
             firstBlockInit = value;
           else
             initValue = value;
-          rewriter.modifyOpInPlace(op,
-                                   [&] { op.getDpsInitsMutable()[0].set(fill.getOutputs()[0]); });
+          rewriter.modifyOpInPlace(op, [&] { op.getDpsInitsMutable()[0].set(fill.getOutputs()[0]); });
           if (fill->use_empty())
             rewriter.eraseOp(fill);
         }

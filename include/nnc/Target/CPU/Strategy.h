@@ -111,8 +111,9 @@ TilingStrategy selectContractionStrategy(linalg::LinalgOp op, const ContractionS
 /// For an op other than a contraction: thread tiles splitting one parallel
 /// loop into whole, equal chunks (at least `target.threadChunks` of them
 /// where its extent allows): the outermost with that many iterations, else
-/// the outermost with more than one; nothing for small ops. Written as {kind = "parallel", thread_tiles = ...}: the op is
-/// only split, the chunks keep its form.
+/// the outermost with more than one; nothing for small ops. Written as
+/// {kind = "parallel", thread_tiles = ...}: the op is only split, the chunks
+/// keep its form.
 std::optional<SmallVector<int64_t>> selectThreadTiles(linalg::LinalgOp op,
                                                       const TargetDescription &target);
 DictionaryAttr parallelAttr(MLIRContext *context, ArrayRef<int64_t> threadTiles);
