@@ -338,22 +338,6 @@ LogicalResult tileForThreads(RewriterBase &rewriter, linalg::LinalgOp op,
   return success();
 }
 
-/// Marks `blocks`, a loop over cache blocks of k, and the register tiles in
-/// it: the tiles of its first iteration start their accumulators at `value`
-/// instead of reading the result (which nothing filled), the others add to
-/// what earlier blocks stored (see nnc-cpu-vectorize).
-void startFirstBlockAt(RewriterBase &rewriter, scf::ForOp blocks, FloatAttr value) {
-  blocks->setAttr(cpu::kKBlocksAttrName, rewriter.getUnitAttr());
-  blocks.walk([&](linalg::GenericOp tile) {
-    auto kernel = tile->getAttrOfType<DictionaryAttr>(cpu::kKernelAttrName);
-    if (!kernel)
-      return;
-    NamedAttrList attrs(kernel);
-    attrs.set("first_block_init", value);
-    tile->setAttr(cpu::kKernelAttrName, attrs.getDictionary(rewriter.getContext()));
-  });
-}
-
 struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
   using Base::Base;
   void runOnOperation() override {
@@ -497,6 +481,8 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
                                 rewriter.getI64IntegerAttr(strategy->vectorLanes))};
       if (initValue)
         kernel.push_back(rewriter.getNamedAttr("init_value", initValue));
+      if (firstBlockInit)
+        kernel.push_back(rewriter.getNamedAttr("first_block_init", firstBlockInit));
       if (rowLoop)
         kernel.push_back(
             rewriter.getNamedAttr("row_remainders", rewriter.getDenseI64ArrayAttr(rowRemainders)));
@@ -513,10 +499,12 @@ struct NNCCPUTilePass final : nnc::impl::NNCCPUTilePassBase<NNCCPUTilePass> {
               scf::ForOp remainder;
               (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, remainder);
             }
+      // The loop over k blocks whose first iteration the tiles (and the
+      // remainder tiles peeled from them) test for (see nnc-cpu-vectorize).
       if (firstBlockInit)
         for (auto [loop, dim] : llvm::zip_equal(cacheLoops, cacheLoopDims))
           if (dim == *kLoop)
-            startFirstBlockAt(rewriter, cast<scf::ForOp>(loop.getOperation()), firstBlockInit);
+            loop->setAttr(cpu::kKBlocksAttrName, rewriter.getUnitAttr());
     }
     // The copies that packing made, split between threads as packing chose.
     SmallVector<linalg::LinalgOp> copies;
