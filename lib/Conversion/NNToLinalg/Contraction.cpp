@@ -17,34 +17,6 @@ using namespace mlir::nnc;
 using namespace mlir::nnc::lowering;
 
 namespace {
-/// A zero-filled accumulator of `type`.
-Value zeros(OpBuilder &b, Location loc, RankedTensorType type) {
-  return filledTensor(b, loc, type, scalarConstant(b, loc, type.getElementType(), 0));
-}
-
-/// acc + x * y; for floats allowed to fuse into one FMA (as every BLAS
-/// does), which the loops that are not register-blocked kernels (grouped and
-/// depthwise convolutions) otherwise issue as a multiply and an add.
-Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
-  if (!isa<FloatType>(args[2].getType()))
-    return createAdd(b, loc, args[2], createMul(b, loc, args[0], args[1]));
-  auto contract = arith::FastMathFlags::contract;
-  Value product = arith::MulFOp::create(b, loc, args[0], args[1], contract);
-  return arith::AddFOp::create(b, loc, args[2], product, contract);
-}
-
-/// A generic of `type` summing inputs[0] * inputs[1] over its reduction
-/// loops into a zero-filled result.
-Value contractionGeneric(OpBuilder &b, Location loc, RankedTensorType type, ValueRange inputs,
-                         ArrayRef<AffineMap> maps, ArrayRef<utils::IteratorType> iterators) {
-  return linalg::GenericOp::create(b, loc, type, inputs, zeros(b, loc, type), maps, iterators,
-                                   [](OpBuilder &nb, Location l, ValueRange args) {
-                                     linalg::YieldOp::create(nb, l,
-                                                             multiplyAccumulate(nb, l, args));
-                                   })
-      .getResult(0);
-}
-
 struct MatMulToGeneric : OpRewritePattern<nn::MatMulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::MatMulOp op, PatternRewriter &rewriter) const override {

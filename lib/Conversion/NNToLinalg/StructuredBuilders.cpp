@@ -153,3 +153,26 @@ Value lowering::createMax(OpBuilder &b, Location loc, Value lhs, Value rhs) {
     return arith::MaxUIOp::create(b, loc, lhs, rhs);
   return arith::MaxSIOp::create(b, loc, lhs, rhs);
 }
+
+Value lowering::zeros(OpBuilder &b, Location loc, RankedTensorType type) {
+  return filledTensor(b, loc, type, scalarConstant(b, loc, type.getElementType(), 0));
+}
+
+Value lowering::multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
+  if (!isa<FloatType>(args[2].getType()))
+    return createAdd(b, loc, args[2], createMul(b, loc, args[0], args[1]));
+  auto contract = arith::FastMathFlags::contract;
+  Value product = arith::MulFOp::create(b, loc, args[0], args[1], contract);
+  return arith::AddFOp::create(b, loc, args[2], product, contract);
+}
+
+Value lowering::contractionGeneric(OpBuilder &b, Location loc, RankedTensorType type,
+                                   ValueRange inputs, ArrayRef<AffineMap> maps,
+                                   ArrayRef<utils::IteratorType> iterators) {
+  return linalg::GenericOp::create(b, loc, type, inputs, zeros(b, loc, type), maps, iterators,
+                                   [](OpBuilder &nb, Location l, ValueRange args) {
+                                     linalg::YieldOp::create(nb, l,
+                                                             multiplyAccumulate(nb, l, args));
+                                   })
+      .getResult(0);
+}

@@ -50,6 +50,19 @@ Value extremeConstant(OpBuilder &b, Location loc, Type type, bool lowest);
 /// A tensor of `type` filled with `scalar`.
 Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type, Value scalar);
 
+/// A tensor of `type` filled with zeros: the accumulator of a contraction.
+Value zeros(OpBuilder &b, Location loc, RankedTensorType type);
+
+/// acc + x * y (args: x, y, acc); for floats allowed to fuse into one FMA (as
+/// every BLAS does), which the loops that are not register-blocked kernels
+/// (grouped and depthwise convolutions) otherwise issue as a multiply and an add.
+Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args);
+
+/// A generic of `type` summing inputs[0] * inputs[1] over its reduction
+/// loops into a zero-filled result.
+Value contractionGeneric(OpBuilder &b, Location loc, RankedTensorType type, ValueRange inputs,
+                         ArrayRef<AffineMap> maps, ArrayRef<utils::IteratorType> iterators);
+
 /// Pads `value` with `padValue`: `low`/`high` per dim (non-negative).
 Value padTensor(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> low,
                 ArrayRef<int64_t> high, Value padValue);

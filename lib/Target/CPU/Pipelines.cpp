@@ -38,6 +38,7 @@ void mlir::nnc::buildCPULinalgPipeline(OpPassManager &pm, const CPUPipelineOptio
     NNCCPUSplitBatchPassOptions splitBatch;
     splitBatch.l2Bytes = options.l2Bytes;
     pm.addNestedPass<func::FuncOp>(createNNCCPUSplitBatchPass(splitBatch));
+    pm.addNestedPass<func::FuncOp>(createNNCCPUWinogradPass());
   }
   pm.addPass(createNNCConvertNNToLinalgPass());
   pm.addPass(createCanonicalizerPass());
@@ -74,6 +75,7 @@ void mlir::nnc::buildBufferizationPipeline(OpPassManager &pm) {
   // Producers of a padded or concatenated tensor write into its interior,
   // also when the tensor is read again later.
   pm.addNestedPass<func::FuncOp>(createNNCCPUReadInsertedSlicesPass());
+  pm.addNestedPass<func::FuncOp>(createNNCCPUSplitEmptyTensorsPass());
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   // Tiled loops carry their result buffers as iter_args; folding those away

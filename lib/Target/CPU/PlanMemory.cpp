@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -36,6 +37,11 @@ struct Buffer {
   /// Positions on @main's timeline of the alloc and of its last use.
   unsigned first, last;
   int64_t offset = 0;
+  /// A buffer copied whole into a slice of another one and dead after the
+  /// copy lives in that slice (see placeInCopyTargets): the other buffer and
+  /// the slice's byte offset in it.
+  Buffer *host = nullptr;
+  int64_t offsetInHost = 0;
 };
 
 /// Bytes of a statically shaped, identity-layout buffer of scalars (i1 takes
@@ -78,12 +84,136 @@ std::optional<unsigned> lastUse(Value root, Block &block,
   return last;
 }
 
+/// The elements of a buffer that a static subview covers, per dim: offset,
+/// size and stride (unit-stride contiguous views only, see sliceOf).
+using Region = SmallVector<std::tuple<int64_t, int64_t, int64_t>>;
+
+/// Whether two regions of one buffer share no element: they are apart along
+/// some dim (unit strides; a strided region is taken as its bounding interval).
+bool disjoint(const Region &a, const Region &b) {
+  for (auto [x, y] : llvm::zip_equal(a, b)) {
+    auto [xOffset, xSize, xStride] = x;
+    auto [yOffset, ySize, yStride] = y;
+    if (xOffset + (xSize - 1) * xStride < yOffset || yOffset + (ySize - 1) * yStride < xOffset)
+      return true;
+  }
+  return false;
+}
+
+/// The region of `source` a subview of it covers; nullopt unless the
+/// subview's offsets, sizes and strides are static.
+std::optional<Region> sliceOf(memref::SubViewOp subview) {
+  if (subview.getSourceType().getRank() != static_cast<int64_t>(subview.getStaticOffsets().size()))
+    return std::nullopt;
+  Region region;
+  for (auto [offset, size, stride] : llvm::zip_equal(
+           subview.getStaticOffsets(), subview.getStaticSizes(), subview.getStaticStrides())) {
+    if (ShapedType::isDynamic(offset) || ShapedType::isDynamic(size) ||
+        ShapedType::isDynamic(stride))
+      return std::nullopt;
+    region.push_back({offset, size, stride});
+  }
+  return region;
+}
+
+/// The first and last timeline positions of `op` and of every op that uses
+/// its results through views; nullopt if one of them is off the timeline.
+std::optional<std::pair<unsigned, unsigned>>
+usesSpan(Operation *op, function_ref<std::optional<unsigned>(Operation *)> position) {
+  std::optional<unsigned> at = position(op);
+  if (!at)
+    return std::nullopt;
+  std::pair<unsigned, unsigned> span{*at, *at};
+  SmallVector<Value> worklist(op->getResults());
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (Operation *user : value.getUsers()) {
+      std::optional<unsigned> userAt = position(user);
+      if (!userAt)
+        return std::nullopt;
+      span = {std::min(span.first, *userAt), std::max(span.second, *userAt)};
+      if (auto view = dyn_cast<ViewLikeOpInterface>(user); view && view.getViewSource() == value)
+        worklist.append(user->result_begin(), user->result_end());
+    }
+  }
+  return span;
+}
+
+/// Places a buffer that is only copied whole into a contiguous slice of
+/// another buffer, and dead after that copy, in the slice's bytes, and drops
+/// the copy. A tensor assembled from parts (a concatenation, the transformed
+/// tiles of a Winograd convolution) is written by producers of its parts
+/// whose results bufferization could not place in the whole tensor; this
+/// gives them the slices they are copied into. The slice must not be
+/// touched between the part's alloc and the copy: every other access to the
+/// target buffer in that span goes through a static subview disjoint from
+/// it. `position` gives the timeline position of an op of a timeline block.
+void placeInCopyTargets(MutableArrayRef<Buffer> buffers,
+                        function_ref<std::optional<unsigned>(Operation *)> position) {
+  DenseMap<Value, Buffer *> byValue;
+  llvm::SmallPtrSet<Buffer *, 8> wholes;
+  for (Buffer &buffer : buffers)
+    byValue[buffer.alloc.getResult()] = &buffer;
+  for (Buffer &part : buffers) {
+    Value value = part.alloc.getResult();
+    memref::CopyOp copy;
+    for (Operation *user : value.getUsers())
+      if (auto candidate = dyn_cast<memref::CopyOp>(user);
+          candidate && candidate.getSource() == value)
+        copy = candidate;
+    if (!copy || position(copy) != part.last || copy->getBlock() != part.alloc->getBlock())
+      continue;
+    auto target = copy.getTarget().getDefiningOp<memref::SubViewOp>();
+    if (!target || !memref::isStaticShapeAndContiguousRowMajor(target.getType()))
+      continue;
+    auto found = byValue.find(target.getSource());
+    if (found == byValue.end() || found->second == &part || found->second->host)
+      continue;
+    Buffer &whole = *found->second;
+    std::optional<Region> slice = sliceOf(target);
+    if (!slice || whole.alloc->getBlock() != part.alloc->getBlock())
+      continue;
+    // Every access to the target buffer between the part's alloc and the
+    // copy (through views too) reads or writes a region disjoint from the
+    // slice.
+    bool clear = target->hasOneUse();
+    for (Operation *user : whole.alloc.getResult().getUsers()) {
+      if (user == target)
+        continue;
+      std::optional<std::pair<unsigned, unsigned>> span = usesSpan(user, position);
+      if (span && (span->second < part.first || span->first > part.last))
+        continue;
+      auto view = dyn_cast<memref::SubViewOp>(user);
+      std::optional<Region> region = view ? sliceOf(view) : std::nullopt;
+      if (!span || !region || !disjoint(*region, *slice)) {
+        clear = false;
+        break;
+      }
+    }
+    if (!clear)
+      continue;
+    int64_t elementBytes = part.bytes / part.alloc.getType().getNumElements();
+    SmallVector<int64_t> strides;
+    int64_t elementOffset;
+    if (failed(target.getType().getStridesAndOffset(strides, elementOffset)) ||
+        elementOffset * elementBytes % kAlignment != 0 || wholes.contains(&part))
+      continue;
+    wholes.insert(&whole);
+    part.host = &whole;
+    part.offsetInHost = elementOffset * elementBytes;
+    whole.first = std::min(whole.first, part.first);
+    whole.last = std::max(whole.last, part.last);
+    copy.erase();
+  }
+}
+
 /// Places each buffer at the lowest 64-byte aligned offset where it overlaps
 /// no buffer live at the same time, largest first; returns the arena size.
 int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
   SmallVector<Buffer *> order;
   for (Buffer &b : buffers)
-    order.push_back(&b);
+    if (!b.host)
+      order.push_back(&b);
   llvm::sort(order, [](Buffer *a, Buffer *b) {
     return a->bytes != b->bytes ? a->bytes > b->bytes : a->first < b->first;
   });
@@ -105,6 +235,9 @@ int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
     total = std::max(total, offset + buffer->bytes);
     placed.push_back(buffer);
   }
+  for (Buffer &b : buffers)
+    if (b.host)
+      b.offset = b.host->offset + b.offsetInHost;
   return static_cast<int64_t>(llvm::alignTo(total, kAlignment));
 }
 
@@ -145,6 +278,12 @@ LogicalResult planMemory(func::FuncOp main) {
   if (buffers.empty())
     return success();
 
+  placeInCopyTargets(buffers, [&](Operation *op) -> std::optional<unsigned> {
+    for (Block *block : llvm::reverse(blocks))
+      if (Operation *top = block->findAncestorOpInBlock(*op))
+        return position.lookup(top);
+    return std::nullopt;
+  });
   int64_t size = assignOffsets(buffers);
   auto workspaceType = MemRefType::get({size}, IntegerType::get(main.getContext(), 8));
   if (failed(main.insertArgument(main.getNumArguments(), workspaceType,

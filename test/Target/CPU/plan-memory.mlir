@@ -109,3 +109,44 @@ module {
     return %returned : memref<8xf32>
   }
 }
+
+// -----
+
+// Parts copied whole into disjoint contiguous slices of one buffer, and dead
+// after the copy, live in those slices: the copies go. %p1 is written while
+// %whole's first slice is (through a subview); %late is copied into the
+// second slice too, but the second slice is read in between, so it keeps its
+// own bytes and its copy; %skew is copied into a slice that does not start
+// on a 64-byte line.
+// CHECK-LABEL: module attributes {nnc.workspace_size = 704 : i64}
+// CHECK:         %[[WHOLE:.*]] = memref.view %[[WS:.*]][%c0{{(_[0-9]+)?}}][] : memref<704xi8> to memref<4x32xf32>
+// CHECK:         %[[P1:.*]] = memref.view %[[WS]][%c128{{(_[0-9]+)?}}][] : memref<704xi8> to memref<32xf32>
+// CHECK:         %[[LATE:.*]] = memref.view %[[WS]][%c512{{(_[0-9]+)?}}][] : memref<704xi8> to memref<32xf32>
+// CHECK:         %[[SKEW:.*]] = memref.view %[[WS]][%c640{{(_[0-9]+)?}}][] : memref<704xi8> to memref<16xf32>
+// CHECK:         "test.use"(%{{.*}}, %[[P1]])
+// CHECK-NOT:     memref.copy %[[P1]]
+// CHECK:         "test.read"
+// CHECK:         memref.copy %[[LATE]]
+// CHECK:         memref.copy %[[SKEW]]
+module {
+  func.func @main(%y: memref<4x32xf32>) {
+    %whole = memref.alloc() : memref<4x32xf32>
+    %p1 = memref.alloc() : memref<32xf32>
+    %late = memref.alloc() : memref<32xf32>
+    %skew = memref.alloc() : memref<16xf32>
+    %s0 = memref.subview %whole[0, 0] [1, 32] [1, 1] : memref<4x32xf32> to memref<32xf32, strided<[1]>>
+    "test.use"(%s0, %p1) : (memref<32xf32, strided<[1]>>, memref<32xf32>) -> ()
+    %s1 = memref.subview %whole[1, 0] [1, 32] [1, 1] : memref<4x32xf32> to memref<32xf32, strided<[1], offset: 32>>
+    memref.copy %p1, %s1 : memref<32xf32> to memref<32xf32, strided<[1], offset: 32>>
+    "test.use"(%late) : (memref<32xf32>) -> ()
+    %s2 = memref.subview %whole[2, 0] [1, 32] [1, 1] : memref<4x32xf32> to memref<32xf32, strided<[1], offset: 64>>
+    "test.read"(%s2) : (memref<32xf32, strided<[1], offset: 64>>) -> ()
+    %s2b = memref.subview %whole[2, 0] [1, 32] [1, 1] : memref<4x32xf32> to memref<32xf32, strided<[1], offset: 64>>
+    memref.copy %late, %s2b : memref<32xf32> to memref<32xf32, strided<[1], offset: 64>>
+    "test.use"(%skew) : (memref<16xf32>) -> ()
+    %s3 = memref.subview %whole[3, 4] [1, 16] [1, 1] : memref<4x32xf32> to memref<16xf32, strided<[1], offset: 100>>
+    memref.copy %skew, %s3 : memref<16xf32> to memref<16xf32, strided<[1], offset: 100>>
+    memref.copy %whole, %y : memref<4x32xf32> to memref<4x32xf32>
+    return
+  }
+}

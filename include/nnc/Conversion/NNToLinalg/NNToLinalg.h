@@ -25,7 +25,11 @@ void populateNNRecurrentToLinalgPatterns(RewritePatternSet &patterns);
 /// Constants, reshapes, transposes, slicing, gathering, padding (DataMovement.cpp).
 void populateNNDataMovementToLinalgPatterns(RewritePatternSet &patterns);
 
-/// All of the above.
+/// Stride-1 3x3 convolutions of constant weights by Winograd's F(2x2, 3x3)
+/// (Winograd.cpp); not part of the reference lowering below, a CPU choice.
+void populateNNWinogradConvToLinalgPatterns(RewritePatternSet &patterns);
+
+/// All of the above but Winograd.
 void populateNNToLinalgConversionPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::nnc

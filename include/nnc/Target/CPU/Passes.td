@@ -55,6 +55,13 @@ def NNCCPUPlanMemoryPass : Pass<"nnc-cpu-plan-memory", "mlir::ModuleOp"> {
     body's ops come before the loop on the timeline, so such a buffer lives
     within one iteration and one used by the loop from outside spans the
     whole body.
+    A buffer that is copied whole into a contiguous, 64-byte aligned slice of
+    another planned buffer and is dead after the copy (a part of a tensor
+    assembled from parts, such as the transformed tiles of a Winograd
+    convolution, which bufferization could not write in place) gets the
+    bytes of that slice, and the copy is dropped, provided nothing else
+    touches the slice between the part's alloc and the copy (other accesses
+    to the target in that span go through static subviews disjoint from it).
     Buffers with dynamic shapes and those allocated in deeper loops stay
     allocations.
   }];
@@ -182,6 +189,30 @@ def NNCCPUReadInsertedSlicesPass : Pass<"nnc-cpu-read-inserted-slices", "mlir::f
   let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
 
+def NNCCPUSplitEmptyTensorsPass : Pass<"nnc-cpu-split-empty-tensors", "mlir::func::FuncOp"> {
+  let summary = "Gives every use of a tensor.empty its own op";
+  let description = [{
+    CSE merges identical `tensor.empty` ops, so that one op can stand for the
+    destinations of unrelated producers (the parts of a multi-result op, two
+    layers' scratch tensors of one shape). One-shot bufferization then gives
+    that op one buffer, shared by producers whose results have different
+    lifetimes and destinations. Run before empty-tensor elimination and
+    bufferization, this pass clones the op for each use but the first:
+
+    ```mlir
+    %e = tensor.empty() : tensor<4xf32>
+    %a = linalg.generic ... outs(%e : tensor<4xf32>)
+    %b = linalg.generic ... outs(%e : tensor<4xf32>)
+    // becomes
+    %e1 = tensor.empty() : tensor<4xf32>
+    %e = tensor.empty() : tensor<4xf32>
+    %a = linalg.generic ... outs(%e : tensor<4xf32>)
+    %b = linalg.generic ... outs(%e1 : tensor<4xf32>)
+    ```
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def NNCCPUDecomposePadPass : Pass<"nnc-cpu-decompose-pad", "mlir::func::FuncOp"> {
   let summary = "Writes a constant padding only where it goes";
   let description = [{
@@ -267,6 +298,25 @@ def NNCCPUSplitBatchPass : Pass<"nnc-cpu-split-batch", "mlir::func::FuncOp"> {
     Option<"l2Bytes", "l2-bytes", "int64_t", "1048576", "L2 cache size per core">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def NNCCPUWinogradPass : Pass<"nnc-cpu-winograd", "mlir::func::FuncOp"> {
+  let summary = "Lowers stride-1 3x3 convolutions by Winograd's F(2x2, 3x3)";
+  let description = [{
+    Runs on the nn dialect, before lowering. An ungrouped 2-D `nn.conv` with
+    a 3x3 kernel, stride and dilation 1, constant f32 weights and at least 16
+    input channels and 16 filters becomes linalg on tensors that does 16
+    multiplications per 2x2 output tile and channel pair instead of 36: the
+    filters transformed at compile time into a constant [16, F, C]; an
+    elementwise generic that transforms every 4x4 input tile (16 strided
+    reads, 16 results [C, N, TY, TX]); one batched contraction [16, F, C] x
+    [16, C, tiles]; an elementwise generic that transforms the products back
+    and adds the bias (4 results [N, F, TY, TX]); and a copy that interleaves
+    those into the image. Other convolutions are left to
+    nnc-convert-nn-to-linalg.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect"];
 }
 

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Convolutions of every lowering nnc picks must agree with ONNX Runtime.
+
+nnc lowers a convolution by its shape: stride-1 3x3 kernels with at least 16 channels and
+filters by Winograd's F(2x2, 3x3) (nnc-cpu-winograd), other stride-1 kernels as a
+sliding-window GEMM, strided or wide-padded ones through im2col, grouped ones directly.
+Each case here is a Conv with constant weights (and bias), followed by the epilogues a CNN
+puts after it (ReLU, a residual add), at shapes that reach each lowering and its edges: odd
+output sizes (a partial last Winograd tile), asymmetric padding, no padding, batches (run
+whole and image by image), no bias, a 4 KiB-multiple plane size. Each model runs at 1 and 2
+threads and is compared with ONNX Runtime with rtol 1e-3 / atol 1e-4; inputs and weights
+are scaled like a trained network's (unit-variance activations, weights ~ 1/sqrt(fan-in)).
+"""
+
+import os
+import sys
+
+import numpy as np
+import onnx
+import onnxruntime
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "python"))
+import nnc  # noqa: E402
+
+# name, (N, C, H, W), filters, kernel, stride, pads (top, left, bottom, right), bias, epilogue
+CASES = [
+    ("winograd_56x56", (1, 64, 56, 56), 64, 3, 1, (1, 1, 1, 1), True, "relu"),
+    ("winograd_odd_asymmetric", (2, 16, 13, 11), 24, 3, 1, (0, 1, 2, 1), False, None),
+    ("winograd_residual", (1, 32, 14, 14), 32, 3, 1, (1, 1, 1, 1), True, "add_relu"),
+    ("winograd_unpadded_7x7", (1, 128, 9, 9), 96, 3, 1, (0, 0, 0, 0), True, "relu"),
+    ("winograd_batch", (4, 16, 10, 12), 16, 3, 1, (1, 1, 1, 1), True, "add_relu"),
+    ("sliding_window_5x5", (1, 16, 12, 12), 16, 5, 1, (2, 2, 2, 2), True, "relu"),
+    ("few_channels_3x3", (1, 8, 12, 12), 16, 3, 1, (1, 1, 1, 1), True, "relu"),
+    ("strided_3x3", (1, 32, 14, 14), 64, 3, 2, (1, 1, 1, 1), True, "relu"),
+]
+
+
+def make_model(shape, filters, kernel, stride, pads, bias, epilogue, rng):
+    n, c, h, w = shape
+    out_h = (h + pads[0] + pads[2] - kernel) // stride + 1
+    out_w = (w + pads[1] + pads[3] - kernel) // stride + 1
+    out_shape = [n, filters, out_h, out_w]
+    weight = (rng.standard_normal((filters, c, kernel, kernel)) /
+              np.sqrt(c * kernel * kernel)).astype(np.float32)
+    initializers = [numpy_helper.from_array(weight, "w")]
+    conv_inputs = ["x", "w"]
+    if bias:
+        initializers.append(numpy_helper.from_array(
+            rng.standard_normal(filters).astype(np.float32), "b"))
+        conv_inputs.append("b")
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape))]
+    nodes = [helper.make_node("Conv", conv_inputs, ["conv"], kernel_shape=[kernel, kernel],
+                              strides=[stride, stride], pads=list(pads))]
+    value = "conv"
+    if epilogue == "add_relu":
+        inputs.append(helper.make_tensor_value_info("r", TensorProto.FLOAT, out_shape))
+        nodes.append(helper.make_node("Add", [value, "r"], ["sum"]))
+        value = "sum"
+    if epilogue in ("relu", "add_relu"):
+        nodes.append(helper.make_node("Relu", [value], ["y"]))
+    else:
+        nodes.append(helper.make_node("Identity", [value], ["y"]))
+    graph = helper.make_graph(nodes, "conv", inputs,
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)],
+                              initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model, full_check=True)
+    feeds = {"x": rng.standard_normal(shape).astype(np.float32)}
+    if epilogue == "add_relu":
+        feeds["r"] = rng.standard_normal(out_shape).astype(np.float32)
+    return model, feeds
+
+
+def main():
+    rng = np.random.default_rng(0)
+    failures = 0
+    for name, shape, filters, kernel, stride, pads, bias, epilogue in CASES:
+        model, feeds = make_model(shape, filters, kernel, stride, pads, bias, epilogue, rng)
+        session = onnxruntime.InferenceSession(model.SerializeToString(),
+                                               providers=["CPUExecutionProvider"])
+        (expected,) = session.run(None, feeds)
+        inputs = [feeds[i.name] for i in model.graph.input]
+        # A 64-byte L2 runs a batch image by image (nnc-cpu-split-batch).
+        for threads, l2_bytes in ((1, None), (2, None), (1, 64)):
+            try:
+                (actual,) = nnc.compile(model, threads=threads, l2_bytes=l2_bytes).run(inputs)
+                np.testing.assert_allclose(actual, expected, rtol=1e-3, atol=1e-4)
+            except (nnc.NNCError, AssertionError) as error:
+                failures += 1
+                print(f"FAIL {name} (threads {threads}, l2 {l2_bytes}): {error}")
+    print(f"conv algorithms (nnc vs onnxruntime): PASS {3 * len(CASES) - failures} / "
+          f"{3 * len(CASES)}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
