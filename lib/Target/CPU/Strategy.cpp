@@ -396,7 +396,7 @@ std::optional<SmallVector<int64_t>> cpu::selectThreadTiles(linalg::LinalgOp op,
       return std::nullopt;
     iterations *= range;
   }
-  if (iterations < target.minThreadedIterations)
+  if (iterations * op->getNumOperands() < target.minThreadedAccesses)
     return std::nullopt;
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   // The outermost loop with at least threadChunks iterations, else the

@@ -240,6 +240,10 @@ func.func @sliding_window(%a: tensor<64x64x3x3xf32>, %b: tensor<1x64x3422xf32>, 
 // of the image, the first loop with eight iterations, are split instead.
 // AVX2-LABEL: func.func @few_channels
 //       AVX2:   nnc.cpu_strategy = {kind = "parallel", thread_tiles = array<i64: 0, 0, 14, 0>}
+// Work is counted in operand elements: 8192 iterations over 8 operands (a
+// transform reading and writing several planes at once) are split too.
+// AVX2-LABEL: func.func @many_operands
+//       AVX2:   nnc.cpu_strategy = {kind = "parallel", thread_tiles = array<i64: 0, 4, 0, 0>}
 func.func @epilogue(%x: tensor<1x96x28x28xf32>) -> tensor<1x96x28x28xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<1x96x28x28xf32>
@@ -272,4 +276,16 @@ func.func @few_channels(%x: tensor<1x3x112x112xf32>) -> tensor<1x3x112x112xf32> 
     linalg.yield %m : f32
   } -> tensor<1x3x112x112xf32>
   return %r : tensor<1x3x112x112xf32>
+}
+func.func @many_operands(%x: tensor<1x32x16x16xf32>) -> (tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>) {
+  %e = tensor.empty() : tensor<1x32x16x16xf32>
+  %r:4 = linalg.generic {indexing_maps = [#id, #id, #id, #id, #id, #id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %x, %x, %x : tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>)
+      outs(%e, %e, %e, %e : tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32, %d: f32, %o0: f32, %o1: f32, %o2: f32, %o3: f32):
+    %s = arith.addf %a, %b : f32
+    %t = arith.subf %c, %d : f32
+    linalg.yield %s, %t, %a, %d : f32, f32, f32, f32
+  } -> (tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>)
+  return %r#0, %r#1, %r#2, %r#3 : tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>
 }

@@ -56,9 +56,11 @@ struct TargetDescription {
   /// Multiply-adds below which a contraction is not split: about 10 us on one
   /// core, the order of a worker's wake-up.
   int64_t minThreadedMacs = 1 << 20;
-  /// The same for other ops, in loop iterations (result elements times
-  /// reduction steps), which mostly move memory.
-  int64_t minThreadedIterations = 1 << 15;
+  /// The same for other ops, which mostly move memory: in operand elements
+  /// touched, loop iterations (result elements times reduction steps) times
+  /// operands (an elementwise op with one input of 32768 elements, or a
+  /// Winograd input transform of 2048 tiles with its 16 reads and 16 results).
+  int64_t minThreadedAccesses = 1 << 16;
   /// The longest rhs sliver (rows of k) that a contraction reads in place,
   /// unpacked, when several row blocks reuse it.
   int64_t maxUnpackedSliverRows = 256;
