@@ -319,8 +319,8 @@ struct ConvToWinograd : OpRewritePattern<nn::ConvOp> {
                       RankedTensorType::get({points, filterRows, batch, tilesH, tilesW}, element));
     products = leadingSlice(rewriter, loc, products, {points, filters, batch, tilesH, tilesW});
 
-    // Output transform. Loops: n, f, ty, tx; result (r, s) is [N, F, TY, TX],
-    // the bias added.
+    // Output transform. Loops: n, f, ty, tx; result (r, s) is [F, N, TY, TX]
+    // (a contiguous slice of the split tensor below), the bias added.
     auto outPointType = RankedTensorType::get({filters, batch, tilesH, tilesW}, element);
     maps.clear();
     SmallVector<Value> inputs(points, products);

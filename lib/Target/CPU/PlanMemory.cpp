@@ -31,6 +31,10 @@ using namespace mlir;
 namespace {
 constexpr int64_t kAlignment = 64;
 
+/// The elements of a buffer that a static subview covers, per dim: offset,
+/// size and stride.
+using Region = SmallVector<std::tuple<int64_t, int64_t, int64_t>>;
+
 struct Buffer {
   memref::AllocOp alloc;
   int64_t bytes;
@@ -42,6 +46,8 @@ struct Buffer {
   /// the slice's byte offset in it.
   Buffer *host = nullptr;
   int64_t offsetInHost = 0;
+  /// The host's elements this buffer holds.
+  Region regionInHost = {};
 };
 
 /// Bytes of a statically shaped, identity-layout buffer of scalars (i1 takes
@@ -84,9 +90,6 @@ std::optional<unsigned> lastUse(Value root, Block &block,
   return last;
 }
 
-/// The elements of a buffer that a static subview covers, per dim: offset,
-/// size and stride (unit-stride contiguous views only, see sliceOf).
-using Region = SmallVector<std::tuple<int64_t, int64_t, int64_t>>;
 
 /// Whether two regions of one buffer share no element: they are apart along
 /// some dim (unit strides; a strided region is taken as its bounding interval).
@@ -190,6 +193,12 @@ void placeInCopyTargets(MutableArrayRef<Buffer> buffers,
         break;
       }
     }
+    // Nor may it overlap a part already placed in the target while both
+    // are live: that part reads and writes through its own buffer.
+    for (const Buffer &other : buffers)
+      if (other.host == &whole && !disjoint(other.regionInHost, *slice) &&
+          other.first <= part.last && part.first <= other.last)
+        clear = false;
     if (!clear)
       continue;
     int64_t elementBytes = part.bytes / part.alloc.getType().getNumElements();
@@ -201,6 +210,7 @@ void placeInCopyTargets(MutableArrayRef<Buffer> buffers,
     wholes.insert(&whole);
     part.host = &whole;
     part.offsetInHost = elementOffset * elementBytes;
+    part.regionInHost = *slice;
     whole.first = std::min(whole.first, part.first);
     whole.last = std::max(whole.last, part.last);
     copy.erase();

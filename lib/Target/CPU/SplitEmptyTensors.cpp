@@ -56,12 +56,13 @@ struct NNCCPUSplitEmptyTensorsPass final
         Operation *y = block->findAncestorOpInBlock(*b->getOwner());
         return x == y ? a->getOperandNumber() < b->getOperandNumber() : x->isBeforeInBlock(y);
       };
-      ArrayRef<OpOperand *> split = destinations;
       if (!otherUses) {
         destinations.append(insertions);
         llvm::sort(destinations, inOrder);
-        split = ArrayRef(destinations).drop_front(std::min<size_t>(1, destinations.size()));
       }
+      ArrayRef<OpOperand *> split = destinations;
+      if (!otherUses && !split.empty())
+        split = split.drop_front();
       // Each copy goes right before its user (or the user's ancestor in
       // the block), so that it comes after whatever the user's other
       // operands need.

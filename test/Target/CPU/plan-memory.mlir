@@ -150,3 +150,31 @@ module {
     return
   }
 }
+
+// -----
+
+// Two parts copied into the same slice while both are live: %b, copied
+// first, gets the slice; %a, live across %b's whole life, may not share
+// its bytes, so it keeps its own and its copy.
+// CHECK-LABEL: module attributes {nnc.workspace_size = 192 : i64}
+// CHECK:         %[[WHOLE:.*]] = memref.view %[[WS:.*]][%c0{{(_[0-9]+)?}}][] : memref<192xi8> to memref<2x16xf32>
+// CHECK:         %[[A:.*]] = memref.view %[[WS]][%c128{{(_[0-9]+)?}}][] : memref<192xi8> to memref<16xf32>
+// CHECK:         %[[B:.*]] = memref.view %[[WS]][%c64{{(_[0-9]+)?}}][] : memref<192xi8> to memref<16xf32>
+// CHECK-NOT:     memref.copy %[[B]]
+// CHECK:         memref.copy %[[A]]
+module {
+  func.func @main(%y: memref<2x16xf32>) {
+    %whole = memref.alloc() : memref<2x16xf32>
+    %a = memref.alloc() : memref<16xf32>
+    "test.use"(%a) : (memref<16xf32>) -> ()
+    %b = memref.alloc() : memref<16xf32>
+    "test.use"(%b) : (memref<16xf32>) -> ()
+    %s1 = memref.subview %whole[1, 0] [1, 16] [1, 1] : memref<2x16xf32> to memref<16xf32, strided<[1], offset: 16>>
+    memref.copy %b, %s1 : memref<16xf32> to memref<16xf32, strided<[1], offset: 16>>
+    "test.use"(%a) : (memref<16xf32>) -> ()
+    %s1a = memref.subview %whole[1, 0] [1, 16] [1, 1] : memref<2x16xf32> to memref<16xf32, strided<[1], offset: 16>>
+    memref.copy %a, %s1a : memref<16xf32> to memref<16xf32, strided<[1], offset: 16>>
+    memref.copy %whole, %y : memref<2x16xf32> to memref<2x16xf32>
+    return
+  }
+}
