@@ -38,7 +38,10 @@ void mlir::nnc::buildCPULinalgPipeline(OpPassManager &pm, const CPUPipelineOptio
     NNCCPUSplitBatchPassOptions splitBatch;
     splitBatch.l2Bytes = options.l2Bytes;
     pm.addNestedPass<func::FuncOp>(createNNCCPUSplitBatchPass(splitBatch));
-    pm.addNestedPass<func::FuncOp>(createNNCCPUWinogradPass());
+    // Winograd's transforms are sized for the CPU's vectorized kernels; the
+    // CUDA target (no CPU vectorization) keeps direct convolutions.
+    if (options.vectorBits >= 128)
+      pm.addNestedPass<func::FuncOp>(createNNCCPUWinogradPass());
   }
   pm.addPass(createNNCConvertNNToLinalgPass());
   pm.addPass(createCanonicalizerPass());

@@ -617,6 +617,15 @@ func.func @scatter_nd_updates(%x: tensor<4x2xf32>, %i: tensor<3x1xi64>, %u: tens
 
 // -----
 
+func.func @scatter_nd_scalar_indices(%x: tensor<4x2xf32>, %i: tensor<i64>, %u: tensor<2xf32>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{expected indices of rank >= 1 (index tuples in the last dim)}}
+  %0 = nn.scatter_nd %x, %i, %u {reduction = "none"} : tensor<4x2xf32>, tensor<i64>, tensor<2xf32> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
 func.func @top_k_k(%x: tensor<4xf32>) {
   // expected-error @+2 {{failed to infer returned types}}
   // expected-error @+1 {{expected k (5) in [0, 4]}}

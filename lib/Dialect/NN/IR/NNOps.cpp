@@ -713,7 +713,9 @@ LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   auto input = tensorOf(adaptor.getInput().getType());
   auto indices = tensorOf(adaptor.getIndices().getType());
   auto updates = tensorOf(adaptor.getUpdates().getType());
-  int64_t m = indices.getRank() ? indices.getDimSize(indices.getRank() - 1) : 0;
+  if (indices.getRank() == 0)
+    return emitOptionalError(loc, "expected indices of rank >= 1 (index tuples in the last dim)");
+  int64_t m = indices.getDimSize(indices.getRank() - 1);
   SmallVector<int64_t> expected(indices.getShape().drop_back());
   if (m >= 1 && m <= input.getRank())
     llvm::append_range(expected, input.getShape().drop_front(m));
