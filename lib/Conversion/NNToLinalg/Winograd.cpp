@@ -129,14 +129,16 @@ DenseResourceElementsAttr transformFilters(const WinogradTransform &t, RankedTen
   return DenseResourceElementsAttr::get(type, "winograd", std::move(blob));
 }
 
-/// The f32 values of constant weights: dense (a splat too) or a resource.
-SmallVector<float> weightValues(ElementsAttr value) {
-  if (auto dense = dyn_cast<DenseElementsAttr>(value))
-    return SmallVector<float>(dense.getValues<float>());
+/// The f32 values of constant weights, read in place; a splat is expanded
+/// into `storage`.
+ArrayRef<float> weightValues(ElementsAttr value, SmallVectorImpl<float> &storage) {
   ArrayRef<char> bytes = nn::getRawElementBytes(value);
-  ArrayRef<float> floats(reinterpret_cast<const float *>(bytes.data()),
-                         bytes.size() / sizeof(float));
-  return SmallVector<float>(floats);
+  if (bytes.empty()) {
+    auto splat = cast<DenseElementsAttr>(value).getValues<float>();
+    storage.assign(splat.begin(), splat.end());
+    return storage;
+  }
+  return ArrayRef(reinterpret_cast<const float *>(bytes.data()), bytes.size() / sizeof(float));
 }
 
 /// A convolution Winograd's F(2x2, 3x3) does faster than the direct GEMMs:
@@ -158,46 +160,37 @@ bool runsAsWinograd(nn::ConvOp op) {
                       !nn::getRawElementBytes(constant.getValue()).empty());
 }
 
-/// A tensor of `shape` that a generic writes in parts: its result i goes to
-/// `offsets[i]` with `sizes` (the unit sizes of dims a part lacks drop
-/// them), each part a contiguous slice. Bufferization gives the parts
-/// buffers of their own and copies them into the whole; nnc-cpu-plan-memory
-/// then places each part's buffer in the bytes of its slice, so that the
-/// generic writes the whole tensor and the copies go away.
-struct PartitionedTensor {
-  Value whole;
-  SmallVector<SmallVector<int64_t>> offsets;
-  SmallVector<int64_t> sizes;
+/// `part` inserted into `dest` at static `offsets` with `sizes` (unit
+/// strides; the unit sizes of dims `part` lacks drop them).
+Value insertAt(OpBuilder &b, Location loc, Value part, Value dest, ArrayRef<int64_t> offsets,
+               ArrayRef<int64_t> sizes) {
+  MLIRContext *context = b.getContext();
+  return tensor::InsertSliceOp::create(
+      b, loc, part, dest, getAsIndexOpFoldResult(context, offsets),
+      getAsIndexOpFoldResult(context, sizes),
+      getAsIndexOpFoldResult(context, SmallVector<int64_t>(sizes.size(), 1)));
+}
 
-  PartitionedTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type element,
-                    SmallVector<SmallVector<int64_t>> offsets, ArrayRef<int64_t> sizes)
-      : whole(tensor::EmptyOp::create(b, loc, shape, element)), offsets(std::move(offsets)),
-        sizes(sizes) {}
+/// A tensor of `shape` assembled from the results of one generic: result i
+/// goes to `offsets[i]` with `sizes`, each a contiguous slice. Bufferization
+/// gives the parts buffers of their own and copies them into the whole;
+/// nnc-cpu-plan-memory then places each part's buffer in the bytes of its
+/// slice, so that the generic writes the whole tensor and the copies go.
+Value assembleParts(OpBuilder &b, Location loc, ValueRange parts, ArrayRef<int64_t> shape,
+                    ArrayRef<SmallVector<int64_t>> offsets, ArrayRef<int64_t> sizes) {
+  Value whole = tensor::EmptyOp::create(b, loc, shape, getElementTypeOrSelf(parts.front()));
+  for (auto [part, at] : llvm::zip_equal(parts, offsets))
+    whole = insertAt(b, loc, part, whole, at, sizes);
+  return whole;
+}
 
-  /// The inits, of type `partType`.
-  SmallVector<Value> parts(OpBuilder &b, Location loc, RankedTensorType partType) const {
-    SmallVector<Value> result;
-    for (size_t i = 0; i < offsets.size(); ++i)
-      result.push_back(
-          tensor::EmptyOp::create(b, loc, partType.getShape(), partType.getElementType()));
-    return result;
-  }
-
-  /// The whole tensor from the generic's `results`.
-  Value assemble(OpBuilder &b, Location loc, ValueRange results) const {
-    Value result = whole;
-    for (auto [part, at] : llvm::zip_equal(results, offsets))
-      result = tensor::InsertSliceOp::create(b, loc, part, result, fold(b, at), fold(b, sizes),
-                                             fold(b, ones()));
-    return result;
-  }
-
-private:
-  SmallVector<int64_t> ones() const { return SmallVector<int64_t>(sizes.size(), 1); }
-  static SmallVector<OpFoldResult> fold(OpBuilder &b, ArrayRef<int64_t> values) {
-    return getAsIndexOpFoldResult(b.getContext(), values);
-  }
-};
+/// `count` empty tensors of `type`: the inits of a generic's results.
+SmallVector<Value> emptyInits(OpBuilder &b, Location loc, RankedTensorType type, int64_t count) {
+  SmallVector<Value> inits;
+  for (int64_t i = 0; i < count; ++i)
+    inits.push_back(tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType()));
+  return inits;
+}
 
 /// The rows to give each of `planes` planes of `rows` rows of `rowBytes`
 /// bytes: a few more than `rows` where needed so that every plane starts on
@@ -279,24 +272,25 @@ struct ConvToWinograd : OpRewritePattern<nn::ConvOp> {
       offsets.push_back({p, 0, 0, 0, 0});
     int64_t bytes = element.getIntOrFloatBitWidth() / 8;
     int64_t channelRows = planeRows(points, channels, tiles * bytes);
-    PartitionedTensor transformedParts(rewriter, loc, {points, channelRows, batch, tilesH, tilesW},
-                                       element, offsets, {1, channels, batch, tilesH, tilesW});
     auto inputTransform = linalg::GenericOp::create(
         rewriter, loc, SmallVector<Type>(points, pointType), SmallVector<Value>(points, input),
-        transformedParts.parts(rewriter, loc, pointType), maps, parallel(4),
+        emptyInits(rewriter, loc, pointType, points), maps, parallel(4),
         [&](OpBuilder &b, Location l, ValueRange args) {
           linalg::YieldOp::create(
               b, l, sandwich(b, l, t.inputT, t.inputT, alpha, args.take_front(points)));
         });
-    Value transformed = transformedParts.assemble(rewriter, loc, inputTransform.getResults());
+    Value transformed = assembleParts(rewriter, loc, inputTransform.getResults(),
+                                      {points, channelRows, batch, tilesH, tilesW}, offsets,
+                                      {1, channels, batch, tilesH, tilesW});
     transformed = reshapeTensor(rewriter, loc, transformed,
                                 RankedTensorType::get({points, channelRows, tiles}, element));
     transformed = leadingSlice(rewriter, loc, transformed, {points, channels, tiles});
 
     // The products: loops p, f, tile (parallel), c (reduction).
     auto constant = op.getWeight().getDefiningOp<nn::ConstantOp>();
+    SmallVector<float> storage;
     Value weights = arith::ConstantOp::create(
-        rewriter, loc, transformFilters(t, wType, weightValues(constant.getValue())));
+        rewriter, loc, transformFilters(t, wType, weightValues(constant.getValue(), storage)));
     SmallVector<utils::IteratorType> gemmLoops = parallel(3);
     gemmLoops.push_back(utils::IteratorType::reduction);
     Value products = contractionGeneric(
@@ -306,14 +300,11 @@ struct ConvToWinograd : OpRewritePattern<nn::ConvOp> {
         gemmLoops);
     // In planes of filterRows rows (see planeRows).
     int64_t filterRows = planeRows(points, filters, tiles * bytes);
-    if (filterRows != filters) {
-      Value planes = tensor::EmptyOp::create(rewriter, loc, {points, filterRows, tiles}, element);
-      SmallVector<int64_t> zero(3, 0), sizes{points, filters, tiles};
-      products = tensor::InsertSliceOp::create(
-          rewriter, loc, products, planes, getAsIndexOpFoldResult(context, zero),
-          getAsIndexOpFoldResult(context, sizes),
-          getAsIndexOpFoldResult(context, SmallVector<int64_t>(3, 1)));
-    }
+    if (filterRows != filters)
+      products =
+          insertAt(rewriter, loc, products,
+                   tensor::EmptyOp::create(rewriter, loc, {points, filterRows, tiles}, element),
+                   {0, 0, 0}, {points, filters, tiles});
     products =
         reshapeTensor(rewriter, loc, products,
                       RankedTensorType::get({points, filterRows, batch, tilesH, tilesW}, element));
@@ -338,12 +329,10 @@ struct ConvToWinograd : OpRewritePattern<nn::ConvOp> {
       for (int64_t s = 0; s < m; ++s)
         offsets.push_back({r, s, 0, 0, 0, 0});
     int64_t splitRows = planeRows(m * m, filters, tiles * bytes);
-    PartitionedTensor splitParts(rewriter, loc, {m, m, splitRows, batch, tilesH, tilesW}, element,
-                                 offsets, {1, 1, filters, batch, tilesH, tilesW});
     bool hasBias = static_cast<bool>(op.getBias());
     auto outputTransform =
         linalg::GenericOp::create(rewriter, loc, SmallVector<Type>(m * m, outPointType), inputs,
-                                  splitParts.parts(rewriter, loc, outPointType), maps, parallel(4),
+                                  emptyInits(rewriter, loc, outPointType, m * m), maps, parallel(4),
                                   [&](OpBuilder &b, Location l, ValueRange args) {
                                     SmallVector<Value> values = sandwich(
                                         b, l, t.outputT, t.outputT, alpha, args.take_front(points));
@@ -354,7 +343,9 @@ struct ConvToWinograd : OpRewritePattern<nn::ConvOp> {
                                   });
 
     Value split = leadingSlice(rewriter, loc,
-                               splitParts.assemble(rewriter, loc, outputTransform.getResults()),
+                               assembleParts(rewriter, loc, outputTransform.getResults(),
+                                             {m, m, splitRows, batch, tilesH, tilesW}, offsets,
+                                             {1, 1, filters, batch, tilesH, tilesW}),
                                {m, m, filters, batch, tilesH, tilesW});
     Value image =
         copyThroughMap(rewriter, loc, split,
@@ -362,12 +353,7 @@ struct ConvToWinograd : OpRewritePattern<nn::ConvOp> {
                        map(6, {d(3), d(5), d(1), d(0), d(2), d(4)}));
     image = reshapeTensor(rewriter, loc, image,
                           RankedTensorType::get({batch, filters, m * tilesH, m * tilesW}, element));
-    if (m * tilesH != outH || m * tilesW != outW)
-      image = tensor::ExtractSliceOp::create(rewriter, loc, resultType, image,
-                                             getAsIndexOpFoldResult(context, {0, 0, 0, 0}),
-                                             getAsIndexOpFoldResult(context, resultType.getShape()),
-                                             getAsIndexOpFoldResult(context, {1, 1, 1, 1}));
-    rewriter.replaceOp(op, image);
+    rewriter.replaceOp(op, leadingSlice(rewriter, loc, image, resultType.getShape()));
     return success();
   }
 };

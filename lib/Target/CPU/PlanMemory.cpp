@@ -61,6 +61,25 @@ std::optional<int64_t> staticByteSize(MemRefType type) {
   return type.getNumElements() * ((element.getIntOrFloatBitWidth() + 7) / 8);
 }
 
+/// Calls `visit` on every op that uses a value of `roots` or a view of one
+/// (following view-like ops), with whether that use makes a view; stops at
+/// the first false and returns it.
+bool visitUsesThroughViews(ValueRange roots, function_ref<bool(Operation *, bool)> visit) {
+  SmallVector<Value> worklist(roots);
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (Operation *user : value.getUsers()) {
+      auto view = dyn_cast<ViewLikeOpInterface>(user);
+      bool makesView = view && view.getViewSource() == value;
+      if (!visit(user, makesView))
+        return false;
+      if (makesView)
+        worklist.append(user->result_begin(), user->result_end());
+    }
+  }
+  return true;
+}
+
 /// The position of the last op in `block` that touches `root` or a view of
 /// it; nullopt when the buffer may outlive the block or be reached through a
 /// value the walk cannot follow (a returned, yielded or call-passed memref,
@@ -68,28 +87,18 @@ std::optional<int64_t> staticByteSize(MemRefType type) {
 std::optional<unsigned> lastUse(Value root, Block &block,
                                 const DenseMap<Operation *, unsigned> &position) {
   unsigned last = 0;
-  SmallVector<Value> worklist{root};
-  while (!worklist.empty()) {
-    Value value = worklist.pop_back_val();
-    for (OpOperand &use : value.getUses()) {
-      Operation *user = use.getOwner();
-      if (user->hasTrait<OpTrait::IsTerminator>() || isa<CallOpInterface>(user))
-        return std::nullopt;
-      auto view = dyn_cast<ViewLikeOpInterface>(user);
-      if (view && view.getViewSource() == value) {
-        worklist.append(user->result_begin(), user->result_end());
-      } else if (llvm::any_of(user->getResultTypes(), llvm::IsaPred<BaseMemRefType>)) {
-        return std::nullopt;
-      }
-      Operation *top = block.findAncestorOpInBlock(*user);
-      if (!top)
-        return std::nullopt;
-      last = std::max(last, position.lookup(top));
-    }
-  }
-  return last;
+  bool followed = visitUsesThroughViews(root, [&](Operation *user, bool makesView) {
+    if (user->hasTrait<OpTrait::IsTerminator>() || isa<CallOpInterface>(user) ||
+        (!makesView && llvm::any_of(user->getResultTypes(), llvm::IsaPred<BaseMemRefType>)))
+      return false;
+    Operation *top = block.findAncestorOpInBlock(*user);
+    if (!top)
+      return false;
+    last = std::max(last, position.lookup(top));
+    return true;
+  });
+  return followed ? std::optional(last) : std::nullopt;
 }
-
 
 /// Whether two regions of one buffer share no element: they are apart along
 /// some dim (unit strides; a strided region is taken as its bounding interval).
@@ -127,19 +136,13 @@ usesSpan(Operation *op, function_ref<std::optional<unsigned>(Operation *)> posit
   if (!at)
     return std::nullopt;
   std::pair<unsigned, unsigned> span{*at, *at};
-  SmallVector<Value> worklist(op->getResults());
-  while (!worklist.empty()) {
-    Value value = worklist.pop_back_val();
-    for (Operation *user : value.getUsers()) {
-      std::optional<unsigned> userAt = position(user);
-      if (!userAt)
-        return std::nullopt;
+  bool followed = visitUsesThroughViews(op->getResults(), [&](Operation *user, bool) {
+    std::optional<unsigned> userAt = position(user);
+    if (userAt)
       span = {std::min(span.first, *userAt), std::max(span.second, *userAt)};
-      if (auto view = dyn_cast<ViewLikeOpInterface>(user); view && view.getViewSource() == value)
-        worklist.append(user->result_begin(), user->result_end());
-    }
-  }
-  return span;
+    return userAt.has_value();
+  });
+  return followed ? std::optional(span) : std::nullopt;
 }
 
 /// Places a buffer that is only copied whole into a contiguous slice of
