@@ -87,6 +87,7 @@ void mlir::nnc::buildBufferizationPipeline(OpPassManager &pm) {
   // through a reshape) folds away once the two views are one value.
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createNNCCPUFuseFillsPass());
   pm.addPass(createNNCCPUPlanMemoryPass());
   bufferization::buildBufferDeallocationPipeline(pm);
 }

@@ -68,6 +68,41 @@ def NNCCPUPlanMemoryPass : Pass<"nnc-cpu-plan-memory", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect"];
 }
 
+def NNCCPUFuseFillsPass : Pass<"nnc-cpu-fuse-fills", "mlir::func::FuncOp"> {
+  let summary = "Fills a buffer's border slab by slab in the parallel loop that next touches it";
+  let description = [{
+    Runs on buffers, before memory planning. A `linalg.fill` of a static
+    view of an allocation (the border of a padded convolution input) moves
+    into the first `nnc.parallel` loop after it that touches the allocation,
+    when each chunk of that loop reads and writes only its own slab of it
+    (a range of the channel planes, say): every chunk then fills its part of
+    the border before its body runs.
+
+    ```mlir
+    linalg.fill ins(%zero) outs(%border : memref<1x8x57x2xf32, strided<[...]>>)
+    scf.for %c = %c0 to %c8 step %c2 {
+      %in = memref.subview %padded[0, %c, 0, 0] [1, 2, 58, 58] [1, 1, 1, 1]
+      ...
+    } {nnc.parallel}
+    // becomes
+    scf.for %c = %c0 to %c8 step %c2 {
+      %slab = memref.subview %border[0, %c, 0, 0] [1, 2, 57, 2] [1, 1, 1, 1]
+      linalg.fill ins(%zero) outs(%slab)
+      %in = memref.subview %padded[0, %c, 0, 0] [1, 2, 58, 58] [1, 1, 1, 1]
+      ...
+    } {nnc.parallel}
+    ```
+
+    The ops in between may touch the allocation only where the fill does
+    not write (the interior of the padding): disjointness is proven from
+    the views' static strides and offsets. Filled in @main, a border was
+    written on one thread and to cache lines the producer or consumer of
+    the padded buffer brings in again; in the loop, the threads share it
+    and the lines are the ones the chunk works on.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def NNCCPUOutlineParallelPass : Pass<"nnc-cpu-outline-parallel", "mlir::ModuleOp"> {
   let summary = "Turns @main's `nnc.parallel` chunk loops into runtime tasks";
   let description = [{
