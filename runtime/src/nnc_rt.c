@@ -88,15 +88,23 @@ const char* nnc_dtype_name(nnc_dtype_t dtype) {
  * participant first takes its own share (iterations id, id + P, ... of P
  * participants), so that consecutive jobs give a thread the same chunks and
  * what it left in its core's caches (the half of a weight matrix that a
- * recurrent step reads again, say) is used again there; then whatever
- * another, late participant has not claimed yet. Between jobs a worker
- * spins briefly before sleeping, so that the parallel loops of one run,
- * which follow each other closely, do not each pay a wake-up. */
+ * recurrent step reads again, say) is used again there; then it takes, from
+ * each other participant's share, what that one has not taken yet. A share
+ * is handed out by a counter of its own, on a cache line of its own: its
+ * owner takes from it without contention, a thief only at the end of a job.
+ * Between jobs a worker spins briefly before sleeping, so that the parallel
+ * loops of one run, which follow each other closely, do not each pay a
+ * wake-up; a spinning worker picks up a job without locking. */
 typedef struct nnc_pool_s nnc_pool_t;
 typedef struct {
   nnc_pool_t* pool;
   int id; /* 1..num_workers; the calling thread is 0 */
 } nnc_worker_t;
+
+/* How many of a participant's iterations have been handed out. */
+typedef struct {
+  _Alignas(64) _Atomic int64_t taken;
+} nnc_share_t;
 
 struct nnc_pool_s {
   int num_workers;
@@ -106,15 +114,14 @@ struct nnc_pool_s {
   pthread_cond_t wake; /* a new job or stop */
   pthread_cond_t done; /* the last worker left the job */
   pthread_mutex_t busy; /* held by the caller whose job the pool runs */
-  /* The current job; written under mutex before generation is bumped. */
+  /* The current job; written before generation is bumped (release). */
   nnc_kernel_task_fn_v0_t task;
   void* task_context;
   int64_t count;
-  _Atomic(unsigned char)* claimed; /* per iteration of the job: taken */
-  int64_t claimed_capacity;
+  nnc_share_t* shares; /* one per participant */
   _Atomic unsigned generation;
   _Atomic int active; /* workers still in the current job */
-  int stop;
+  _Atomic int stop;
 };
 
 /* About 100 microseconds of polling on current x86 cores. */
@@ -128,12 +135,20 @@ static void spin_pause(void) {
 #endif
 }
 
+/* Runs the iterations of participant `owner`'s share that nobody has taken. */
+static void run_share(nnc_pool_t* pool, int owner) {
+  int64_t participants = pool->num_workers + 1;
+  for (;;) {
+    int64_t i = owner + participants * atomic_fetch_add_explicit(&pool->shares[owner].taken, 1,
+                                                                  memory_order_relaxed);
+    if (i >= pool->count) return;
+    pool->task(pool->task_context, i, i + 1);
+  }
+}
+
 static void run_iterations(nnc_pool_t* pool, int id) {
   int participants = pool->num_workers + 1;
-  for (int64_t i = id; i < pool->count; i += participants)
-    if (!atomic_exchange(&pool->claimed[i], 1)) pool->task(pool->task_context, i, i + 1);
-  for (int64_t i = 0; i < pool->count; ++i)
-    if (!atomic_exchange(&pool->claimed[i], 1)) pool->task(pool->task_context, i, i + 1);
+  for (int k = 0; k < participants; ++k) run_share(pool, (id + k) % participants);
 }
 
 static void* worker_main(void* arg) {
@@ -141,17 +156,18 @@ static void* worker_main(void* arg) {
   int id = ((nnc_worker_t*)arg)->id;
   unsigned seen = 0;
   for (;;) {
-    for (int spin = 0; spin < NNC_POOL_SPINS && atomic_load(&pool->generation) == seen; ++spin)
+    for (int spin = 0; spin < NNC_POOL_SPINS &&
+                       atomic_load_explicit(&pool->generation, memory_order_acquire) == seen;
+         ++spin)
       spin_pause();
-    pthread_mutex_lock(&pool->mutex);
-    while (atomic_load(&pool->generation) == seen && !pool->stop)
-      pthread_cond_wait(&pool->wake, &pool->mutex);
-    if (pool->stop) {
+    if (atomic_load_explicit(&pool->generation, memory_order_acquire) == seen) {
+      pthread_mutex_lock(&pool->mutex);
+      while (atomic_load(&pool->generation) == seen && !atomic_load(&pool->stop))
+        pthread_cond_wait(&pool->wake, &pool->mutex);
       pthread_mutex_unlock(&pool->mutex);
-      return NULL;
     }
-    seen = atomic_load(&pool->generation);
-    pthread_mutex_unlock(&pool->mutex);
+    if (atomic_load(&pool->stop)) return NULL;
+    seen = atomic_load_explicit(&pool->generation, memory_order_acquire);
     run_iterations(pool, id);
     if (atomic_fetch_sub(&pool->active, 1) == 1) {
       pthread_mutex_lock(&pool->mutex);
@@ -170,26 +186,16 @@ static void pool_parallel_for(void* opaque, int64_t count, nnc_kernel_task_fn_v0
     task(task_context, 0, count);
     return;
   }
-  if (count > pool->claimed_capacity) {
-    /* No worker is in a job now: the array may move. */
-    _Atomic(unsigned char)* claimed =
-        (_Atomic(unsigned char)*)realloc((void*)pool->claimed, (size_t)count);
-    if (!claimed) {
-      pthread_mutex_unlock(&pool->busy);
-      task(task_context, 0, count);
-      return;
-    }
-    pool->claimed = claimed;
-    pool->claimed_capacity = count;
-  }
-  for (int64_t i = 0; i < count; ++i)
-    atomic_store_explicit(&pool->claimed[i], 0, memory_order_relaxed);
-  pthread_mutex_lock(&pool->mutex);
   pool->task = task;
   pool->task_context = task_context;
   pool->count = count;
-  atomic_store(&pool->active, pool->num_workers);
-  atomic_fetch_add(&pool->generation, 1);
+  for (int i = 0; i <= pool->num_workers; ++i)
+    atomic_store_explicit(&pool->shares[i].taken, 0, memory_order_relaxed);
+  atomic_store_explicit(&pool->active, pool->num_workers, memory_order_relaxed);
+  /* Sleeping workers wait under the mutex: bumping the generation under it
+   * too means none checks it just before and then sleeps through the wake. */
+  pthread_mutex_lock(&pool->mutex);
+  atomic_fetch_add_explicit(&pool->generation, 1, memory_order_release);
   pthread_cond_broadcast(&pool->wake);
   pthread_mutex_unlock(&pool->mutex);
   run_iterations(pool, 0);
@@ -206,7 +212,7 @@ static void pool_parallel_for(void* opaque, int64_t count, nnc_kernel_task_fn_v0
 static void pool_destroy(nnc_pool_t* pool) {
   if (!pool) return;
   pthread_mutex_lock(&pool->mutex);
-  pool->stop = 1;
+  atomic_store(&pool->stop, 1);
   pthread_cond_broadcast(&pool->wake);
   pthread_mutex_unlock(&pool->mutex);
   for (int i = 0; i < pool->num_workers; ++i) pthread_join(pool->workers[i], NULL);
@@ -216,7 +222,7 @@ static void pool_destroy(nnc_pool_t* pool) {
   pthread_cond_destroy(&pool->done);
   free(pool->workers);
   free(pool->worker_ids);
-  free((void*)pool->claimed);
+  free(pool->shares);
   free(pool);
 }
 
@@ -225,9 +231,12 @@ static nnc_status_t pool_create(int num_workers, nnc_pool_t** out_pool) {
   if (!pool) return nnc_rt_status("nnc: out of memory");
   pool->workers = (pthread_t*)calloc((size_t)num_workers, sizeof(pthread_t));
   pool->worker_ids = (nnc_worker_t*)calloc((size_t)num_workers, sizeof(nnc_worker_t));
-  if (!pool->workers || !pool->worker_ids) {
+  size_t shares_bytes = (size_t)(num_workers + 1) * sizeof(nnc_share_t);
+  pool->shares = (nnc_share_t*)aligned_alloc(64, shares_bytes);
+  if (!pool->workers || !pool->worker_ids || !pool->shares) {
     free(pool->workers);
     free(pool->worker_ids);
+    free(pool->shares);
     free(pool);
     return nnc_rt_status("nnc: out of memory");
   }
@@ -237,6 +246,8 @@ static nnc_status_t pool_create(int num_workers, nnc_pool_t** out_pool) {
   pthread_cond_init(&pool->done, NULL);
   atomic_init(&pool->generation, 0);
   atomic_init(&pool->active, 0);
+  atomic_init(&pool->stop, 0);
+  for (int i = 0; i <= num_workers; ++i) atomic_init(&pool->shares[i].taken, 0);
   for (int i = 0; i < num_workers; ++i) {
     pool->worker_ids[i] = (nnc_worker_t){pool, i + 1};
     int error = pthread_create(&pool->workers[i], NULL, worker_main, &pool->worker_ids[i]);
