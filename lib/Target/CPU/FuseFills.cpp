@@ -3,10 +3,12 @@
 #include "nnc/Target/CPU/Passes.h"
 #include "nnc/Target/CPU/Strategy.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::nnc {
@@ -123,10 +125,42 @@ std::optional<int64_t> firstPlane(const Placement &p, unsigned dim, int64_t plan
   return p.offset / planeSize;
 }
 
+/// The view and indices of an op that loads or stores one element or
+/// vector; nullopt for other ops.
+std::optional<std::pair<Value, ValueRange>> accessOf(Operation *op) {
+  if (auto load = dyn_cast<memref::LoadOp>(op))
+    return std::pair(load.getMemRef(), load.getIndices());
+  if (auto store = dyn_cast<memref::StoreOp>(op))
+    return std::pair(store.getMemRef(), store.getIndices());
+  if (auto read = dyn_cast<vector::TransferReadOp>(op))
+    return std::pair(read.getBase(), read.getIndices());
+  if (auto write = dyn_cast<vector::TransferWriteOp>(op))
+    return std::pair(write.getBase(), write.getIndices());
+  return std::nullopt;
+}
+
+/// Whether `index` is the induction variable of `loop`, or that plus the
+/// induction variable of a loop inside it that stays below `step`.
+bool isWithinChunk(Value index, scf::ForOp loop, int64_t step) {
+  Value iv = loop.getInductionVar();
+  if (index == iv)
+    return true;
+  auto add = index.getDefiningOp<arith::AddIOp>();
+  if (!add || (add.getLhs() != iv && add.getRhs() != iv))
+    return false;
+  auto inner = scf::getForInductionVarOwner(add.getLhs() == iv ? add.getRhs() : add.getLhs());
+  if (!inner || !loop->isProperAncestor(inner))
+    return false;
+  std::optional<int64_t> lower = getConstantIntValue(inner.getLowerBound()),
+                         upper = getConstantIntValue(inner.getUpperBound());
+  return lower >= 0 && upper && *upper <= step;
+}
+
 /// Whether `loop`'s chunks, at iteration `iv`, touch `allocation` only
-/// through subviews of views taken outside the loop that cover planes
-/// [first + iv, first + iv + step) of `planeSize` elements, so that chunks
-/// touch disjoint parts of it.
+/// through views taken outside the loop within planes [first + iv,
+/// first + iv + step) of `planeSize` elements, so that chunks touch
+/// disjoint parts of it: subviews of those planes, and loads and stores
+/// whose index along the planes is within the chunk's.
 bool touchesOnlyOwnPlanes(scf::ForOp loop, Value allocation, int64_t planeSize, int64_t first,
                           int64_t step) {
   Region &body = loop.getBodyRegion();
@@ -137,7 +171,23 @@ bool touchesOnlyOwnPlanes(scf::ForOp loop, Value allocation, int64_t planeSize, 
         continue;
       auto subview = dyn_cast<memref::SubViewOp>(op);
       std::optional<Placement> source = placementOf(operand);
-      if (!subview || !source || !subview.hasUnitStride() ||
+      if (!source)
+        return WalkResult::interrupt();
+      if (std::optional<std::pair<Value, ValueRange>> access = accessOf(op);
+          access && access->first == operand) {
+        // The dim along the planes (a unit dim of the same stride aside).
+        auto planes = llvm::make_filter_range(llvm::seq<unsigned>(0, source->sizes.size()),
+                                              [&](unsigned k) {
+                                                return source->strides[k] == planeSize &&
+                                                       source->sizes[k] > 1;
+                                              });
+        if (llvm::range_size(planes) != 1 ||
+            firstPlane(*source, *planes.begin(), planeSize) != first ||
+            !isWithinChunk(access->second[*planes.begin()], loop, step))
+          return WalkResult::interrupt();
+        continue;
+      }
+      if (!subview || !subview.hasUnitStride() ||
           ShapedType::isDynamicShape(subview.getStaticSizes()))
         return WalkResult::interrupt();
       // The subview at iteration 0, with its one dynamic offset (the

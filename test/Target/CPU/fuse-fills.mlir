@@ -173,3 +173,57 @@ func.func @serial_loop(%y: memref<1x4x6x6xf32>) {
   }
   return
 }
+
+// -----
+
+// A chunk may also load from the whole padded buffer, at a channel that is
+// its first plus an inner loop's index below the chunk size (a vector read
+// that runs past its slice's last column, as a strided convolution's does).
+// CHECK-LABEL: func.func @direct_reads
+// CHECK-NOT:     linalg.fill
+// CHECK:         scf.for %[[C:.*]] =
+// CHECK-NEXT:      %[[TOP:.*]] = memref.subview %{{.*}}[0, %[[C]], 0, 0] [1, 2, 1, 6]
+// CHECK-NEXT:      linalg.fill ins(%{{.*}} : f32) outs(%[[TOP]] :
+// CHECK:         } {nnc.parallel}
+// CHECK-LABEL: func.func @reads_other_chunks
+// CHECK:         linalg.fill
+// CHECK:         scf.for
+// CHECK-NOT:       linalg.fill
+// CHECK:         } {nnc.parallel}
+func.func @direct_reads(%y: memref<4x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant 0.0 : f32
+  %p = memref.alloc() {alignment = 64 : i64} : memref<1x4x6x6xf32>
+  %top = memref.subview %p[0, 0, 0, 0] [1, 4, 1, 6] [1, 1, 1, 1] : memref<1x4x6x6xf32> to memref<1x4x1x6xf32, strided<[144, 36, 6, 1]>>
+  linalg.fill ins(%zero : f32) outs(%top : memref<1x4x1x6xf32, strided<[144, 36, 6, 1]>>)
+  scf.for %c = %c0 to %c4 step %c2 {
+    scf.for %j = %c0 to %c2 step %c1 {
+      %channel = arith.addi %j, %c : index
+      %v = vector.transfer_read %p[%c0, %channel, %c0, %c4], %zero : memref<1x4x6x6xf32>, vector<4xf32>
+      vector.transfer_write %v, %y[%channel, %c0] : vector<4xf32>, memref<4x4xf32>
+    }
+  } {nnc.parallel}
+  return
+}
+
+func.func @reads_other_chunks(%y: memref<4x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant 0.0 : f32
+  %p = memref.alloc() {alignment = 64 : i64} : memref<1x4x6x6xf32>
+  %top = memref.subview %p[0, 0, 0, 0] [1, 4, 1, 6] [1, 1, 1, 1] : memref<1x4x6x6xf32> to memref<1x4x1x6xf32, strided<[144, 36, 6, 1]>>
+  linalg.fill ins(%zero : f32) outs(%top : memref<1x4x1x6xf32, strided<[144, 36, 6, 1]>>)
+  scf.for %c = %c0 to %c4 step %c2 {
+    scf.for %j = %c0 to %c4 step %c1 {
+      %channel = arith.addi %j, %c : index
+      %v = vector.transfer_read %p[%c0, %j, %c0, %c0], %zero : memref<1x4x6x6xf32>, vector<4xf32>
+      vector.transfer_write %v, %y[%j, %c0] : vector<4xf32>, memref<4x4xf32>
+    }
+  } {nnc.parallel}
+  return
+}
