@@ -124,24 +124,25 @@ std::optional<ContractionShape> matchSlidingWindow(linalg::LinalgOp op) {
 
 /// The time (in units of extent) the runtime's pool takes to run chunks of
 /// `chunk` along `extent` (the last one shorter) on `threads` threads. As the
-/// pool does, each thread first runs its own share (chunks t, t + threads,
-/// ...), claiming each when it gets to it, then claims the ones still left.
+/// pool does, each thread first runs its own share (the t-th of `threads`
+/// consecutive ranges of the chunks), claiming each when it gets to it, then
+/// claims what is left of the others' shares, the next thread's first.
 int64_t poolMakespan(int64_t extent, int64_t chunk, int64_t threads) {
   int64_t chunks = llvm::divideCeil(extent, chunk);
-  SmallVector<int64_t> clock(threads, 0), own(threads);
-  SmallVector<bool> claimed(chunks, false);
-  for (int64_t t = 0; t < threads; ++t)
-    own[t] = t;
+  // Per share, the next chunk to claim and the end of its range.
+  SmallVector<int64_t> clock(threads, 0), next(threads), end(threads);
+  for (int64_t t = 0; t < threads; ++t) {
+    next[t] = chunks * t / threads;
+    end[t] = chunks * (t + 1) / threads;
+  }
   for (int64_t left = chunks; left > 0; --left) {
-    // The thread that is free first claims its next own chunk, else the
-    // first one left.
+    // The thread that is free first claims the next chunk of its own share,
+    // else of the first share after it with one left.
     int64_t t = llvm::min_element(clock) - clock.begin();
-    while (own[t] < chunks && claimed[own[t]])
-      own[t] += threads;
-    int64_t i = own[t];
-    if (i >= chunks)
-      i = llvm::find(claimed, false) - claimed.begin();
-    claimed[i] = true;
+    int64_t share = t;
+    while (next[share] >= end[share])
+      share = (share + 1) % threads;
+    int64_t i = next[share]++;
     clock[t] += std::min(chunk, extent - i * chunk);
   }
   return *llvm::max_element(clock);
