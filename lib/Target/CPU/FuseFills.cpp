@@ -125,17 +125,22 @@ std::optional<int64_t> firstPlane(const Placement &p, unsigned dim, int64_t plan
   return p.offset / planeSize;
 }
 
-/// The view and indices of an op that loads or stores one element or
-/// vector; nullopt for other ops.
-std::optional<std::pair<Value, ValueRange>> accessOf(Operation *op) {
+/// An op that loads or stores one element or vector: the view, the indices
+/// and the dims the vector runs along (none for a scalar).
+struct Access {
+  Value view;
+  ValueRange indices;
+  AffineMap vectorDims;
+};
+std::optional<Access> accessOf(Operation *op) {
   if (auto load = dyn_cast<memref::LoadOp>(op))
-    return std::pair(load.getMemRef(), load.getIndices());
+    return Access{load.getMemRef(), load.getIndices(), AffineMap()};
   if (auto store = dyn_cast<memref::StoreOp>(op))
-    return std::pair(store.getMemRef(), store.getIndices());
+    return Access{store.getMemRef(), store.getIndices(), AffineMap()};
   if (auto read = dyn_cast<vector::TransferReadOp>(op))
-    return std::pair(read.getBase(), read.getIndices());
+    return Access{read.getBase(), read.getIndices(), read.getPermutationMap()};
   if (auto write = dyn_cast<vector::TransferWriteOp>(op))
-    return std::pair(write.getBase(), write.getIndices());
+    return Access{write.getBase(), write.getIndices(), write.getPermutationMap()};
   return std::nullopt;
 }
 
@@ -173,17 +178,19 @@ bool touchesOnlyOwnPlanes(scf::ForOp loop, Value allocation, int64_t planeSize, 
       std::optional<Placement> source = placementOf(operand);
       if (!source)
         return WalkResult::interrupt();
-      if (std::optional<std::pair<Value, ValueRange>> access = accessOf(op);
-          access && access->first == operand) {
-        // The dim along the planes (a unit dim of the same stride aside).
-        auto planes = llvm::make_filter_range(llvm::seq<unsigned>(0, source->sizes.size()),
-                                              [&](unsigned k) {
-                                                return source->strides[k] == planeSize &&
-                                                       source->sizes[k] > 1;
-                                              });
-        if (llvm::range_size(planes) != 1 ||
-            firstPlane(*source, *planes.begin(), planeSize) != first ||
-            !isWithinChunk(access->second[*planes.begin()], loop, step))
+      if (std::optional<Access> access = accessOf(op); access && access->view == operand) {
+        // The dim along the planes (a unit dim of the same stride aside),
+        // which the vector must not run along.
+        auto planes =
+            llvm::make_filter_range(llvm::seq<unsigned>(0, source->sizes.size()), [&](unsigned k) {
+              return source->strides[k] == planeSize && source->sizes[k] > 1;
+            });
+        if (llvm::range_size(planes) != 1)
+          return WalkResult::interrupt();
+        unsigned dim = *planes.begin();
+        if (firstPlane(*source, dim, planeSize) != first ||
+            !isWithinChunk(access->indices[dim], loop, step) ||
+            (access->vectorDims && access->vectorDims.isFunctionOfDim(dim)))
           return WalkResult::interrupt();
         continue;
       }

@@ -227,3 +227,26 @@ func.func @reads_other_chunks(%y: memref<4x4xf32>) {
   } {nnc.parallel}
   return
 }
+
+// -----
+
+// A vector that runs along the channels reaches into the next chunk's.
+// CHECK-LABEL: func.func @vector_across_chunks
+// CHECK:         linalg.fill
+// CHECK:         scf.for
+// CHECK-NOT:       linalg.fill
+// CHECK:         } {nnc.parallel}
+func.func @vector_across_chunks(%y: memref<4x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant 0.0 : f32
+  %p = memref.alloc() {alignment = 64 : i64} : memref<1x4x6x6xf32>
+  %top = memref.subview %p[0, 0, 0, 0] [1, 4, 1, 6] [1, 1, 1, 1] : memref<1x4x6x6xf32> to memref<1x4x1x6xf32, strided<[144, 36, 6, 1]>>
+  linalg.fill ins(%zero : f32) outs(%top : memref<1x4x1x6xf32, strided<[144, 36, 6, 1]>>)
+  scf.for %c = %c0 to %c4 step %c2 {
+    %v = vector.transfer_read %p[%c0, %c, %c0, %c0], %zero {permutation_map = affine_map<(d0, d1, d2, d3) -> (d1)>} : memref<1x4x6x6xf32>, vector<4xf32>
+    vector.transfer_write %v, %y[%c, %c0] : vector<4xf32>, memref<4x4xf32>
+  } {nnc.parallel}
+  return
+}
