@@ -92,9 +92,9 @@ const char* nnc_dtype_name(nnc_dtype_t dtype) {
  * convolution wrote and the next one reads (MobileNetV2 at 2 threads ran 3%
  * slower with interleaved shares, iterations id, id + P, ...). Then it
  * takes, from each other participant's share, what that one has not taken
- * yet. A share
- * is handed out by a counter of its own, on a cache line of its own: its
- * owner takes from it without contention, a thief only at the end of a job.
+ * yet. A share is handed out by a counter of its own, on a cache line of its
+ * own: its owner takes from it without contention, a thief only at the end
+ * of a job.
  * Between jobs a worker spins briefly before sleeping, so that the parallel
  * loops of one run, which follow each other closely, do not each pay a
  * wake-up; a spinning worker picks up a job without locking. */
@@ -144,7 +144,8 @@ static void run_share(nnc_pool_t* pool, int owner) {
   int64_t begin = pool->count * owner / participants;
   int64_t end = pool->count * (owner + 1) / participants;
   for (;;) {
-    int64_t i = begin + atomic_fetch_add_explicit(&pool->shares[owner].taken, 1, memory_order_relaxed);
+    int64_t i =
+        begin + atomic_fetch_add_explicit(&pool->shares[owner].taken, 1, memory_order_relaxed);
     if (i >= end) return;
     pool->task(pool->task_context, i, i + 1);
   }
