@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
 namespace mlir::nnc {
 #define GEN_PASS_DEF_NNCCPUFUSEFILLSPASS
@@ -144,21 +145,15 @@ std::optional<Access> accessOf(Operation *op) {
   return std::nullopt;
 }
 
-/// Whether `index` is the induction variable of `loop`, or that plus the
-/// induction variable of a loop inside it that stays below `step`.
+/// Whether `index` stays within the chunk [iv, iv + step) of `loop`'s
+/// iteration iv (the induction variable plus an inner loop's, say).
 bool isWithinChunk(Value index, scf::ForOp loop, int64_t step) {
+  using Bounds = ValueBoundsConstraintSet;
   Value iv = loop.getInductionVar();
-  if (index == iv)
-    return true;
-  auto add = index.getDefiningOp<arith::AddIOp>();
-  if (!add || (add.getLhs() != iv && add.getRhs() != iv))
-    return false;
-  auto inner = scf::getForInductionVarOwner(add.getLhs() == iv ? add.getRhs() : add.getLhs());
-  if (!inner || !loop->isProperAncestor(inner))
-    return false;
-  std::optional<int64_t> lower = getConstantIntValue(inner.getLowerBound()),
-                         upper = getConstantIntValue(inner.getUpperBound());
-  return lower >= 0 && upper && *upper <= step;
+  AffineMap chunkEnd = AffineMap::get(1, 0, getAffineDimExpr(0, loop.getContext()) + step);
+  return Bounds::compare(index, Bounds::ComparisonOperator::GE, iv) &&
+         Bounds::compare(index, Bounds::ComparisonOperator::LT,
+                         Bounds::Variable(chunkEnd, ValueRange{iv}));
 }
 
 /// Whether `loop`'s chunks, at iteration `iv`, touch `allocation` only
@@ -174,7 +169,6 @@ bool touchesOnlyOwnPlanes(scf::ForOp loop, Value allocation, int64_t planeSize, 
       if (!isa<BaseMemRefType>(operand.getType()) || !definedOutside(operand, loop) ||
           !mayAlias(operand, allocation))
         continue;
-      auto subview = dyn_cast<memref::SubViewOp>(op);
       std::optional<Placement> source = placementOf(operand);
       if (!source)
         return WalkResult::interrupt();
@@ -194,6 +188,7 @@ bool touchesOnlyOwnPlanes(scf::ForOp loop, Value allocation, int64_t planeSize, 
           return WalkResult::interrupt();
         continue;
       }
+      auto subview = dyn_cast<memref::SubViewOp>(op);
       if (!subview || !subview.hasUnitStride() ||
           ShapedType::isDynamicShape(subview.getStaticSizes()))
         return WalkResult::interrupt();
