@@ -57,12 +57,14 @@ struct MatMulToGeneric : OpRewritePattern<nn::MatMulOp> {
 };
 
 /// Adds a per-channel bias (dim 1) to `value`.
-Value addChannelBias(OpBuilder &b, Location loc, Value value, Value bias) {
+Value addChannelBias(OpBuilder &b, Location loc, Value value, Value bias,
+                     bool channelsLast = false) {
   auto type = cast<RankedTensorType>(value.getType());
   MLIRContext *context = b.getContext();
+  unsigned channelDim = channelsLast ? type.getRank() - 1 : 1;
   SmallVector<AffineMap> maps{
       b.getMultiDimIdentityMap(type.getRank()),
-      AffineMap::get(type.getRank(), 0, getAffineDimExpr(1, context), context),
+      AffineMap::get(type.getRank(), 0, getAffineDimExpr(channelDim, context), context),
       b.getMultiDimIdentityMap(type.getRank())};
   Value init = tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   SmallVector<utils::IteratorType> iterators(type.getRank(), utils::IteratorType::parallel);
@@ -73,10 +75,6 @@ Value addChannelBias(OpBuilder &b, Location loc, Value value, Value bias) {
                                    })
       .getResult(0);
 }
-
-/// Whether an ungrouped convolution's GEMM runs transposed (see
-/// correlationAsGemm): at least twice as many filters as output positions.
-bool gemmRunsTransposed(int64_t filters, int64_t outSize) { return filters >= 2 * outSize; }
 
 /// The flat stride of each spatial dim of a tensor with spatial dims `shape`.
 SmallVector<int64_t> flatSteps(ArrayRef<int64_t> shape) {
@@ -95,7 +93,7 @@ bool runsAsSlidingWindow(ArrayRef<int64_t> padded, ArrayRef<int64_t> kernel,
                          ArrayRef<int64_t> strides, RankedTensorType resultType) {
   ArrayRef<int64_t> outSpatial = resultType.getShape().drop_front(2);
   int64_t outSize = llvm::product_of(outSpatial);
-  if (llvm::product_of(kernel) == 1 || gemmRunsTransposed(resultType.getDimSize(1), outSize) ||
+  if (llvm::product_of(kernel) == 1 || convGemmRunsTransposed(resultType.getDimSize(1), outSize) ||
       llvm::any_of(strides, [](int64_t s) { return s != 1; }))
     return false;
   int64_t gridSize = outSpatial.front() * llvm::product_of(padded.drop_front());
@@ -190,7 +188,7 @@ Value correlationAsGemm(OpBuilder &b, Location loc, Value input, Value weight,
   int64_t kernelSize = llvm::product_of(kernel), outSize = llvm::product_of(outSpatial);
   int64_t reduction = channels * kernelSize;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-  bool transposed = gemmRunsTransposed(filters, outSize);
+  bool transposed = convGemmRunsTransposed(filters, outSize);
 
   // Patches [N, C, K..., O...], or [N, O..., C, K...] when transposed:
   // input[n, 0, c, o * stride + k * dilation]. A 1x1 kernel has no K dims
@@ -296,9 +294,145 @@ Value groupedCorrelation(OpBuilder &b, Location loc, Value input, Value weight, 
   return bias ? addChannelBias(b, loc, result, bias) : result;
 }
 
+/// A convolution on [N, S..., C] images into [N, O..., F], weight
+/// [K..., C/G, F]. Ungrouped, it is the transposed GEMM of correlationAsGemm,
+/// patches [N, O, K*C] times the weight [K*C, F], whose result is already in
+/// this layout; a 1x1, stride-1 kernel reads the input in place. Grouped, one
+/// generic whose loops are n, o..., g, f (parallel), c, k... (reduction), the
+/// unit ones of g, f and c left out so that a depthwise convolution's
+/// channels are every operand's last, contiguous dim.
+Value channelsLastConv(OpBuilder &b, Location loc, nn::ConvOp op) {
+  MLIRContext *context = b.getContext();
+  auto inType = op.getInput().getType();
+  auto wType = op.getWeight().getType();
+  RankedTensorType resultType = op.getType();
+  Type element = resultType.getElementType();
+  int64_t rank = inType.getRank(), spatial = rank - 2;
+  int64_t batch = inType.getDimSize(0), channels = inType.getDimSize(rank - 1);
+  int64_t filters = wType.getDimSize(rank - 1), group = op.getGroup();
+  int64_t cPerGroup = channels / group, fPerGroup = filters / group;
+  ArrayRef<int64_t> pads = op.getPads(), strides = op.getStrides(),
+                    dilations = op.getDilations();
+  ArrayRef<int64_t> kernel = wType.getShape().take_front(spatial);
+  ArrayRef<int64_t> outSpatial = resultType.getShape().slice(1, spatial);
+  int64_t kernelSize = llvm::product_of(kernel), outSize = llvm::product_of(outSpatial);
+  SmallVector<int64_t> low{0}, high{0};
+  low.append(pads.begin(), pads.begin() + spatial);
+  high.append(pads.begin() + spatial, pads.end());
+  low.push_back(0);
+  high.push_back(0);
+  Value input = padTensor(b, loc, op.getInput(), low, high, scalarConstant(b, loc, element, 0));
+  auto paddedShape = cast<RankedTensorType>(input.getType()).getShape();
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  SmallVector<utils::IteratorType> iterators;
+  auto windowExpr = [&](int64_t i, AffineExpr o, std::optional<AffineExpr> k) {
+    return k ? o * strides[i] + *k * dilations[i] : o * strides[i];
+  };
+
+  Value result;
+  if (group == 1) {
+    int64_t reduction = channels * kernelSize;
+    Value patches;
+    if (kernelSize == 1 && paddedShape.slice(1, spatial) == outSpatial &&
+        llvm::all_of(strides, [](int64_t s) { return s == 1; })) {
+      patches = input;
+    } else {
+      // Patches [N, O..., K..., C] (no K dims for a 1x1 kernel).
+      int64_t kernelDims = kernelSize == 1 ? 0 : spatial;
+      int64_t k = 1 + spatial, c = k + kernelDims;
+      SmallVector<AffineExpr> inExprs{d(0)};
+      for (int64_t i = 0; i < spatial; ++i)
+        inExprs.push_back(windowExpr(i, d(1 + i),
+                                     kernelDims ? std::optional(d(k + i)) : std::nullopt));
+      inExprs.push_back(d(c));
+      SmallVector<int64_t> patchShape{batch};
+      llvm::append_range(patchShape, outSpatial);
+      if (kernelDims)
+        llvm::append_range(patchShape, kernel);
+      patchShape.push_back(channels);
+      patches = copyThroughMap(b, loc, input, RankedTensorType::get(patchShape, element),
+                               AffineMap::get(c + 1, 0, inExprs, context));
+    }
+    patches = reshapeTensor(b, loc, patches,
+                            RankedTensorType::get({batch, outSize, reduction}, element));
+    Value matrix =
+        reshapeTensor(b, loc, op.getWeight(), RankedTensorType::get({reduction, filters}, element));
+    // Loops: n, o, f (parallel), q (reduction).
+    iterators.assign(3, utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    result = contractionGeneric(b, loc, RankedTensorType::get({batch, outSize, filters}, element),
+                                ValueRange{patches, matrix},
+                                {AffineMap::get(4, 0, {d(0), d(1), d(3)}, context),
+                                 AffineMap::get(4, 0, {d(3), d(2)}, context),
+                                 AffineMap::get(4, 0, {d(0), d(1), d(2)}, context)},
+                                iterators);
+  } else {
+    // Input [N, S'..., G, C/G], weight [K..., C/G, G, F/G], result
+    // [N, O..., G, F/G], each without the unit dims of g, f and c.
+    auto parallel = utils::IteratorType::parallel, reduction = utils::IteratorType::reduction;
+    auto newLoop = [&](utils::IteratorType type) {
+      iterators.push_back(type);
+      return d(iterators.size() - 1);
+    };
+    auto loopUnlessUnit = [&](int64_t size,
+                              utils::IteratorType type) -> std::optional<AffineExpr> {
+      if (size == 1)
+        return std::nullopt;
+      return newLoop(type);
+    };
+    AffineExpr n = newLoop(parallel);
+    SmallVector<AffineExpr> o, k;
+    for (int64_t i = 0; i < spatial; ++i)
+      o.push_back(newLoop(parallel));
+    std::optional<AffineExpr> g = loopUnlessUnit(group, parallel),
+                              f = loopUnlessUnit(fPerGroup, parallel),
+                              c = loopUnlessUnit(cPerGroup, reduction);
+    for (int64_t i = 0; i < spatial; ++i)
+      k.push_back(newLoop(reduction));
+    int64_t numLoops = iterators.size();
+    SmallVector<AffineExpr> inExprs{n}, wExprs(k), outExprs{n};
+    SmallVector<int64_t> inShape{batch}, wShape(kernel), outShape{batch};
+    for (int64_t i = 0; i < spatial; ++i) {
+      inExprs.push_back(windowExpr(i, o[i], k[i]));
+      inShape.push_back(paddedShape[1 + i]);
+      outExprs.push_back(o[i]);
+      outShape.push_back(outSpatial[i]);
+    }
+    auto addDim = [](std::optional<AffineExpr> expr, int64_t size,
+                     SmallVectorImpl<AffineExpr> &exprs, SmallVectorImpl<int64_t> &shape) {
+      if (expr) {
+        exprs.push_back(*expr);
+        shape.push_back(size);
+      }
+    };
+    addDim(g, group, inExprs, inShape);
+    addDim(c, cPerGroup, inExprs, inShape);
+    addDim(c, cPerGroup, wExprs, wShape);
+    addDim(g, group, wExprs, wShape);
+    addDim(f, fPerGroup, wExprs, wShape);
+    addDim(g, group, outExprs, outShape);
+    addDim(f, fPerGroup, outExprs, outShape);
+    Value grouped = reshapeTensor(b, loc, input, RankedTensorType::get(inShape, element));
+    Value weight = reshapeTensor(b, loc, op.getWeight(), RankedTensorType::get(wShape, element));
+    result = contractionGeneric(b, loc, RankedTensorType::get(outShape, element),
+                                ValueRange{grouped, weight},
+                                {AffineMap::get(numLoops, 0, inExprs, context),
+                                 AffineMap::get(numLoops, 0, wExprs, context),
+                                 AffineMap::get(numLoops, 0, outExprs, context)},
+                                iterators);
+  }
+  result = reshapeTensor(b, loc, result, resultType);
+  return op.getBias() ? addChannelBias(b, loc, result, op.getBias(), /*channelsLast=*/true)
+                      : result;
+}
+
 struct ConvToGeneric : OpRewritePattern<nn::ConvOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::ConvOp op, PatternRewriter &rewriter) const override {
+    if (op.getChannelsLast()) {
+      rewriter.replaceOp(op, channelsLastConv(rewriter, op.getLoc(), op));
+      return success();
+    }
     Location loc = op.getLoc();
     auto inType = op.getInput().getType();
     auto wType = op.getWeight().getType();
@@ -484,4 +618,9 @@ struct EinsumToGeneric : OpRewritePattern<nn::EinsumOp> {
 void mlir::nnc::populateNNContractionToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<MatMulToGeneric, ConvToGeneric, ConvTransposeToGeneric, EinsumToGeneric>(
       patterns.getContext());
+}
+
+/// See correlationAsGemm: at least twice as many filters as output positions.
+bool mlir::nnc::convGemmRunsTransposed(int64_t filters, int64_t outSize) {
+  return filters >= 2 * outSize;
 }

@@ -148,6 +148,7 @@ ArrayRef<float> weightValues(ElementsAttr value, SmallVectorImpl<float> &storage
 bool runsAsWinograd(nn::ConvOp op) {
   auto wType = op.getWeight().getType();
   if (wType.getRank() != 4 || !wType.getElementType().isF32() || op.getGroup() != 1 ||
+      op.getChannelsLast() ||
       wType.getDimSize(2) != 3 || wType.getDimSize(3) != 3 || wType.getDimSize(0) < 16 ||
       wType.getDimSize(1) < 16 || !op.getType().hasStaticShape() ||
       !op.getInput().getType().hasStaticShape())

@@ -93,3 +93,55 @@ func.func @conv_sliding_window(%x: tensor<1x2x32x32xf32>, %w: tensor<3x2x3x3xf32
   %0 = nn.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1} : tensor<1x2x32x32xf32>, tensor<3x2x3x3xf32> -> tensor<1x3x32x32xf32>
   return %0 : tensor<1x3x32x32xf32>
 }
+
+// -----
+
+// Channels-last, a 1x1 stride-1 kernel reads its input in place: [N, O, C]
+// times the weight [C, F] into [N, O, F], already the result's layout; the
+// bias is added along the last dim.
+// CHECK-DAG: #[[ROWS:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-DAG: #[[W:.+]] = affine_map<(d0, d1, d2, d3) -> (d3, d2)>
+// CHECK-DAG: #[[BIAS:.+]] = affine_map<(d0, d1, d2, d3) -> (d3)>
+// CHECK-LABEL: func.func @conv_channels_last_pointwise
+//  CHECK-SAME:   (%[[X:.*]]: tensor<1x3x4x8xf32>, %[[WT:.*]]: tensor<1x1x8x16xf32>, %[[B:.*]]: tensor<16xf32>)
+//       CHECK:   %[[ROW:.*]] = tensor.collapse_shape %[[X]] {{.*}} into tensor<1x12x8xf32>
+//       CHECK:   %[[M:.*]] = tensor.collapse_shape %[[WT]] {{.*}} into tensor<8x16xf32>
+//       CHECK:   %[[G:.*]] = linalg.generic {indexing_maps = [#[[ROWS]], #[[W]], {{.*}}} ins(%[[ROW]], %[[M]] : tensor<1x12x8xf32>, tensor<8x16xf32>) outs(%{{.*}} : tensor<1x12x16xf32>)
+//       CHECK:   %[[Y:.*]] = tensor.expand_shape %[[G]] {{.*}} into tensor<1x3x4x16xf32>
+//       CHECK:   linalg.generic {indexing_maps = [{{.*}}, #[[BIAS]], {{.*}}} ins(%[[Y]], %[[B]] : tensor<1x3x4x16xf32>, tensor<16xf32>)
+func.func @conv_channels_last_pointwise(%x: tensor<1x3x4x8xf32>, %w: tensor<1x1x8x16xf32>, %b: tensor<16xf32>) -> tensor<1x3x4x16xf32> {
+  %0 = nn.conv %x, %w, %b {channels_last, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1} : tensor<1x3x4x8xf32>, tensor<1x1x8x16xf32>, tensor<16xf32> -> tensor<1x3x4x16xf32>
+  return %0 : tensor<1x3x4x16xf32>
+}
+
+// -----
+
+// Channels-last depthwise, stride 2: loops n, oh, ow, c (parallel), kh, kw
+// (reduction) on the padded input [N, H', W', C] and the weight [kH, kW, C]:
+// the channels are every operand's last dim.
+// CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d4, d2 * 2 + d5, d3)>
+// CHECK-DAG: #[[W:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5, d3)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @conv_channels_last_depthwise
+//       CHECK:   %[[P:.*]] = tensor.pad %{{.*}} low[0, 1, 1, 0] high[0, 1, 1, 0]
+//       CHECK:   %[[W3:.*]] = tensor.collapse_shape %{{.*}} into tensor<3x3x16xf32>
+//       CHECK:   linalg.generic {indexing_maps = [#[[IN]], #[[W]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%[[P]], %[[W3]] : tensor<1x7x9x16xf32>, tensor<3x3x16xf32>) outs(%{{.*}} : tensor<1x3x4x16xf32>)
+func.func @conv_channels_last_depthwise(%x: tensor<1x5x7x16xf32>, %w: tensor<3x3x1x16xf32>) -> tensor<1x3x4x16xf32> {
+  %0 = nn.conv %x, %w {channels_last, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 16} : tensor<1x5x7x16xf32>, tensor<3x3x1x16xf32> -> tensor<1x3x4x16xf32>
+  return %0 : tensor<1x3x4x16xf32>
+}
+
+// -----
+
+// Channels-last grouped (2 groups of 4 channels, 3 filters each): input
+// [N, H, W, G, C/G], weight [kH, kW, C/G, G, F/G], result [N, O..., G, F/G].
+// CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1 + d6, d2 + d7, d3, d5)>
+// CHECK-DAG: #[[W:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d6, d7, d5, d3, d4)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d3, d4)>
+// CHECK-LABEL: func.func @conv_channels_last_grouped
+//       CHECK:   linalg.generic {indexing_maps = [#[[IN]], #[[W]], #[[OUT]]], {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x4x4x2x4xf32>, tensor<3x3x4x2x3xf32>) outs(%{{.*}} : tensor<1x2x2x2x3xf32>)
+//       CHECK:   tensor.collapse_shape %{{.*}} into tensor<1x2x2x6xf32>
+func.func @conv_channels_last_grouped(%x: tensor<1x4x4x8xf32>, %w: tensor<3x3x4x6xf32>) -> tensor<1x2x2x6xf32> {
+  %0 = nn.conv %x, %w {channels_last, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 2} : tensor<1x4x4x8xf32>, tensor<3x3x4x6xf32> -> tensor<1x2x2x6xf32>
+  return %0 : tensor<1x2x2x6xf32>
+}

@@ -101,6 +101,16 @@ func.func @conv_channels(%x: tensor<1x4x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
 
 // -----
 
+// Channels-last: input [N, H, W, C], weight [kH, kW, C/G, F].
+func.func @conv_channels_last(%x: tensor<1x8x8x3xf32>, %w: tensor<3x3x4x5xf32>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{expected input channels / group (3) to match weight (4)}}
+  %0 = nn.conv %x, %w {channels_last, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1} : tensor<1x8x8x3xf32>, tensor<3x3x4x5xf32> -> tensor<1x6x6x5xf32>
+  return
+}
+
+// -----
+
 func.func @conv_bias(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<3xf32>) {
   // expected-error @+2 {{failed to infer returned types}}
   // expected-error @+1 {{expected bias of shape 4 (got 3)}}

@@ -29,6 +29,11 @@ void populateNNDataMovementToLinalgPatterns(RewritePatternSet &patterns);
 /// (Winograd.cpp); not part of the reference lowering below, a CPU choice.
 void populateNNWinogradConvToLinalgPatterns(RewritePatternSet &patterns);
 
+/// Whether an ungrouped convolution with `filters` filters and `outSize`
+/// output positions per image runs as the transposed GEMM, positions x
+/// filters (the late layers of a CNN); its result is then channels-last.
+bool convGemmRunsTransposed(int64_t filters, int64_t outSize);
+
 /// All of the above but Winograd.
 void populateNNToLinalgConversionPatterns(RewritePatternSet &patterns);
 

@@ -303,11 +303,13 @@ static LogicalResult checkWindowAttrs(std::optional<Location> loc, int64_t spati
   return success();
 }
 
-/// Checks the input/weight/bias of conv and conv_transpose; `weightChannelDim` is the
-/// weight dim that holds input channels / group.
+/// Checks the input/weight/bias of conv and conv_transpose;
+/// `inputChannelsPerGroup` is what the weight holds, `channelDim` the input's
+/// channel dim.
 static LogicalResult checkConvOperands(std::optional<Location> loc, RankedTensorType input,
                                        RankedTensorType weight, Value bias, int64_t group,
-                                       int64_t inputChannelsPerGroup, int64_t outChannels) {
+                                       int64_t inputChannelsPerGroup, int64_t outChannels,
+                                       int64_t channelDim = 1) {
   if (input.getRank() < 3)
     return emitOptionalError(loc, "expected input of rank >= 3 (got ", input.getRank(), ")");
   if (weight.getRank() != input.getRank())
@@ -315,11 +317,14 @@ static LogicalResult checkConvOperands(std::optional<Location> loc, RankedTensor
                              ") to match input rank (", input.getRank(), ")");
   if (failed(checkSameElementType(loc, input, weight)))
     return failure();
-  if (group < 1 || input.getDimSize(1) % group != 0)
+  if (channelDim < 0)
+    channelDim += input.getRank();
+  int64_t inChannels = input.getDimSize(channelDim);
+  if (group < 1 || inChannels % group != 0)
     return emitOptionalError(loc, "expected group (", group, ") to divide input channels (",
-                             input.getDimSize(1), ")");
-  if (input.getDimSize(1) / group != inputChannelsPerGroup)
-    return emitOptionalError(loc, "expected input channels / group (", input.getDimSize(1) / group,
+                             inChannels, ")");
+  if (inChannels / group != inputChannelsPerGroup)
+    return emitOptionalError(loc, "expected input channels / group (", inChannels / group,
                              ") to match weight (", inputChannelsPerGroup, ")");
   if (bias) {
     auto biasType = tensorOf(bias.getType());
@@ -335,28 +340,42 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   auto input = tensorOf(adaptor.getInput().getType());
   auto weight = tensorOf(adaptor.getWeight().getType());
   int64_t spatial = input.getRank() - 2;
-  if (weight.getRank() >= 2 &&
+  // Weight [F, C/G, K...], or [K..., C/G, F] channels-last.
+  bool channelsLast = adaptor.getChannelsLast();
+  int64_t wRank = weight.getRank();
+  int64_t filterDim = channelsLast ? wRank - 1 : 0, cPerGroupDim = channelsLast ? wRank - 2 : 1,
+          firstKernelDim = channelsLast ? 0 : 2;
+  if (wRank >= 2 &&
       failed(checkConvOperands(loc, input, weight, adaptor.getBias(), adaptor.getGroup(),
-                               weight.getDimSize(1), weight.getDimSize(0))))
+                               weight.getDimSize(cPerGroupDim), weight.getDimSize(filterDim),
+                               channelsLast ? -1 : 1)))
     return failure();
-  if (weight.getRank() < 2)
+  if (wRank < 2)
     return emitOptionalError(loc, "expected weight of rank >= 2");
-  if (weight.getDimSize(0) % adaptor.getGroup() != 0)
+  int64_t filters = weight.getDimSize(filterDim);
+  if (filters % adaptor.getGroup() != 0)
     return emitOptionalError(loc, "expected group (", adaptor.getGroup(),
-                             ") to divide output channels (", weight.getDimSize(0), ")");
+                             ") to divide output channels (", filters, ")");
   if (failed(checkWindowAttrs(loc, spatial, adaptor.getStrides(), adaptor.getDilations(),
                               adaptor.getPads())))
     return failure();
-  SmallVector<int64_t> shape{input.getDimSize(0), weight.getDimSize(0)};
+  int64_t firstSpatial = channelsLast ? 1 : 2;
+  SmallVector<int64_t> shape{input.getDimSize(0)};
+  if (!channelsLast)
+    shape.push_back(filters);
   for (int64_t i = 0; i < spatial; ++i) {
-    int64_t out = windowOutputSize(input.getDimSize(i + 2), weight.getDimSize(i + 2),
+    int64_t out = windowOutputSize(input.getDimSize(firstSpatial + i),
+                                   weight.getDimSize(firstKernelDim + i),
                                    adaptor.getStrides()[i], adaptor.getDilations()[i],
                                    adaptor.getPads()[i], adaptor.getPads()[i + spatial],
                                    /*ceilMode=*/false);
     if (out < 1)
-      return emitOptionalError(loc, "expected the kernel to fit the padded input in dim ", i + 2);
+      return emitOptionalError(loc, "expected the kernel to fit the padded input in dim ",
+                               firstSpatial + i);
     shape.push_back(out);
   }
+  if (channelsLast)
+    shape.push_back(filters);
   types.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();
 }

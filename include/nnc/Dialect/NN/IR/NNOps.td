@@ -299,15 +299,19 @@ def NN_MatMulOp : NN_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
 }
 
 def NN_ConvOp : NN_Op<"conv", [Pure, InferTypeOpAdaptor]> {
-  let summary = "N-d grouped convolution, NC[spatial] layout (ONNX Conv)";
+  let summary = "N-d grouped convolution (ONNX Conv)";
   let description = [{
     `weight` is [C_out, C_in / group, k...]. `pads` holds all begin pads then
-    all end pads; ONNX's auto_pad is resolved into it at import.
+    all end pads; ONNX's auto_pad is resolved into it at import. Input and
+    result are [N, C, spatial...] (ONNX's layout), or [N, spatial..., C] with
+    `channels_last`, which a backend sets where that layout runs faster; the
+    weight is then [k..., C_in / group, C_out], so that a depthwise kernel's
+    channels are contiguous too.
   }];
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight,
                        Optional<NN_FloatTensor>:$bias,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
-                       DenseI64ArrayAttr:$pads, I64Attr:$group);
+                       DenseI64ArrayAttr:$pads, I64Attr:$group, UnitAttr:$channels_last);
   let results = (outs NN_FloatTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,` type($weight) (`,` type($bias)^)?
