@@ -335,21 +335,50 @@ private:
         return vectorStep(next, members);
       });
     }
+    int64_t pixels = combine ? 1 : sharedWeightRows();
+    if (i + 1 == outerDims.size() && pixels > 1) {
+      // Blocks of rows, each step the same vectors of every row of the
+      // block (see sharedWeightRows).
+      unsigned row = outerDims[i];
+      return loop(row, ranges[row], pixels, acc, [&](ValueRange next) {
+        SmallVector<Value> rows{ivs[row]};
+        for (int64_t r = 1; r < pixels; ++r)
+          rows.push_back(arith::AddIOp::create(b, loc, rows.front(), constant(r)));
+        return vectorLoop(SmallVector<Value>(next), rows, kMaxGroup / pixels);
+      });
+    }
     if (i < outerDims.size())
       return loop(outerDims[i], ranges[outerDims[i]], 1, acc,
                   [&](ValueRange next) { return outerLoops(i + 1, SmallVector<Value>(next)); });
     if (combine)
       return {reduceRow(acc[0])};
+    return vectorLoop(acc, {}, kMaxGroup);
+  }
+
+  /// The vector loop: groups of up to `maxGroup` whole vectors, the whole
+  /// vectors left, the masked tail; each step at every one of `rows` (the
+  /// current row when empty).
+  SmallVector<Value> vectorLoop(SmallVector<Value> acc, ArrayRef<Value> rows, int64_t maxGroup) {
+    auto atRows = [&](SmallVector<Member> vectors) {
+      if (rows.empty())
+        return vectors;
+      SmallVector<Member> members;
+      for (Value row : rows)
+        for (Member member : vectors)
+          members.push_back({row, member.start, member.mask});
+      return members;
+    };
     int64_t extent = ranges[vectorDim], full = extent / lanes * lanes;
-    int64_t group = groupSize(full / lanes), grouped = full / (group * lanes) * group * lanes;
+    int64_t group = groupSize(full / lanes, maxGroup);
+    int64_t grouped = full / (group * lanes) * group * lanes;
     if (grouped > 0)
       acc = loop(vectorDim, grouped, group * lanes, acc, [&](ValueRange next) {
-        return vectorStep(next, wholeVectors(ivs[vectorDim], group));
+        return vectorStep(next, atRows(wholeVectors(ivs[vectorDim], group)));
       });
     if (grouped < full)
-      acc = vectorStep(acc, wholeVectors(constant(grouped), (full - grouped) / lanes));
+      acc = vectorStep(acc, atRows(wholeVectors(constant(grouped), (full - grouped) / lanes)));
     if (full < extent)
-      acc = vectorStep(acc, tailMember());
+      acc = vectorStep(acc, atRows({tailMember()}));
     return acc;
   }
 
@@ -645,17 +674,40 @@ private:
   static constexpr int64_t kMaxGroup = 8;
 
   /// How many of the `vectors` whole vectors along the vector loop one step
-  /// computes: all of them up to kMaxGroup, else a divisor when there is
+  /// computes: all of them up to `maxGroup`, else a divisor when there is
   /// one (14 vectors of a 112-wide row: groups of 7).
-  int64_t groupSize(int64_t vectors) const {
-    if (reductionDims.empty() || vectors <= 1)
+  int64_t groupSize(int64_t vectors, int64_t maxGroup) const {
+    if (reductionDims.empty() || vectors <= 1 || maxGroup <= 1)
       return 1;
-    if (vectors <= kMaxGroup)
+    if (vectors <= maxGroup)
       return vectors;
-    for (int64_t group = kMaxGroup; group > 1; --group)
+    for (int64_t group = maxGroup; group > 1; --group)
       if (vectors % group == 0)
         return group;
-    return kMaxGroup;
+    return maxGroup;
+  }
+
+  /// How many rows (iterations of the innermost other parallel loop) one
+  /// step computes when an input along the vector loop does not depend on
+  /// the row (a channels-last depthwise convolution's weight, vectorized
+  /// along the channels): that vector is then read once for all of them,
+  /// instead of once per result vector, which made the convolution bound by
+  /// its loads. The largest divisor of the row count up to kMaxGroup; 1 when
+  /// there is no such input or rowGroupSize applies.
+  int64_t sharedWeightRows() {
+    if (reductionDims.empty() || outerDims.empty() || rowGroupSize() > 1)
+      return 1;
+    unsigned row = outerDims.back();
+    bool shared = llvm::any_of(op.getDpsInputOperands(), [&](OpOperand *input) {
+      AffineMap map = op.getMatchingIndexingMap(input);
+      return map.isFunctionOfDim(vectorDim) && !map.isFunctionOfDim(row);
+    });
+    if (!shared)
+      return 1;
+    for (int64_t rows = kMaxGroup; rows > 1; --rows)
+      if (ranges[row] % rows == 0)
+        return rows;
+    return 1;
   }
 
   /// How many rows (iterations of the innermost other parallel loop) one

@@ -1,4 +1,4 @@
-// RUN: nnc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(nnc-cpu-vectorize-elementwise{vector-bits=256},canonicalize))' | FileCheck %s
+// RUN: nnc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(nnc-cpu-vectorize-elementwise{vector-bits=256},canonicalize,cse))' | FileCheck %s
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>
@@ -76,6 +76,37 @@ func.func @window(%x: tensor<4x10xf32>, %w: tensor<4x3xf32>, %o: tensor<4x8xf32>
     linalg.yield %s : f32
   } -> tensor<4x8xf32>
   return %r : tensor<4x8xf32>
+}
+
+// -----
+
+// A channels-last depthwise window, vectorized along the channels: the
+// weight does not depend on the pixel, so a step computes the same channel
+// vector at 7 pixels of the row (a divisor of 7 up to 8) and reads the
+// weight once per tap for all of them (the reads are one after CSE).
+// CHECK-LABEL: func.func @channels_last_window
+//       CHECK:   scf.for %[[OH:.*]] = %c0 to %c2 step %c1
+//       CHECK:     scf.for %[[C:.*]] = %c0 to %c16 step %c8
+//       CHECK:       %[[ACC0:.*]] = vector.transfer_read %{{.*}}[%c0, %[[OH]], %c0, %[[C]]]
+//       CHECK:       %[[ACC6:.*]] = vector.transfer_read %{{.*}}[%c0, %[[OH]], %c6, %[[C]]]
+//       CHECK:       scf.for %[[KH:.*]] = %c0 to %c3 step %c1 iter_args(%{{.*}} = %[[ACC0]], {{.*}}, %{{.*}} = %[[ACC6]]) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+//       CHECK:         scf.for %[[KW:.*]] = %c0 to %c3 step %c1
+//       CHECK:           %[[WV:.*]] = vector.transfer_read %{{.*}}[%[[KH]], %[[KW]], %[[C]]]{{.*}} : tensor<3x3x16xf32>, vector<8xf32>
+//   CHECK-COUNT-7:       arith.mulf %{{.*}}, %[[WV]] : vector<8xf32>
+//   CHECK-NOT:           tensor<3x3x16xf32>, vector<8xf32>
+//       CHECK:           scf.yield
+//   CHECK-COUNT-7:   vector.transfer_write
+#in = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 + d4, d2 + d5, d3)>
+#w = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5, d3)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+func.func @channels_last_window(%x: tensor<1x4x9x16xf32>, %w: tensor<3x3x16xf32>, %o: tensor<1x2x7x16xf32>) -> tensor<1x2x7x16xf32> {
+  %r = linalg.generic {indexing_maps = [#in, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%x, %w : tensor<1x4x9x16xf32>, tensor<3x3x16xf32>) outs(%o : tensor<1x2x7x16xf32>) {
+  ^bb0(%a: f32, %k: f32, %acc: f32):
+    %p = arith.mulf %a, %k : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x2x7x16xf32>
+  return %r : tensor<1x2x7x16xf32>
 }
 
 // -----
