@@ -7,7 +7,8 @@ sliding-window GEMM, strided or wide-padded ones through im2col, grouped ones di
 Each case here is a Conv with constant weights (and bias), followed by the epilogues a CNN
 puts after it (ReLU, a residual add), at shapes that reach each lowering and its edges: odd
 output sizes (a partial last Winograd tile), asymmetric padding, no padding, batches (run
-whole and image by image), no bias, a 4 KiB-multiple plane size. Each model runs at 1 and 2
+whole and image by image), no bias, a 4 KiB-multiple plane size; and MobileNet's inverted
+residual blocks, which run channels-last. Each model runs at 1 and 2
 threads and is compared with ONNX Runtime with rtol 1e-3 / atol 1e-4; inputs and weights
 are scaled like a trained network's (unit-variance activations, weights ~ 1/sqrt(fan-in)).
 """
@@ -35,6 +36,67 @@ CASES = [
     ("few_channels_3x3", (1, 8, 12, 12), 16, 3, 1, (1, 1, 1, 1), True, "relu"),
     ("strided_3x3", (1, 32, 14, 14), 64, 3, 2, (1, 1, 1, 1), True, "relu"),
 ]
+
+
+# MobileNet's inverted residual blocks, which run channels-last (nnc-cpu-channels-last) when
+# the expansion has at least twice as many filters as pixels: name, (N, C, H, W), expansion
+# filters, depthwise stride, projection filters, tail (a residual add when the shapes allow,
+# then a spatial ReduceMean that keeps its dims or not).
+INVERTED_RESIDUALS = [
+    ("inverted_residual_14x14", (1, 32, 14, 14), 512, 1, 32, None),
+    ("inverted_residual_stride2_odd", (1, 16, 9, 7), 160, 2, 24, "mean_keepdims"),
+    ("inverted_residual_batch", (2, 24, 7, 7), 144, 1, 24, "mean"),
+]
+
+
+def conv_weight(filters, channels_per_group, kernel, rng):
+    return (rng.standard_normal((filters, channels_per_group, kernel, kernel)) /
+            np.sqrt(channels_per_group * kernel * kernel)).astype(np.float32)
+
+
+def make_inverted_residual(shape, expansion, stride, projection, tail, rng):
+    n, c, h, w = shape
+    out_h, out_w = (h - 1) // stride + 1, (w - 1) // stride + 1
+    initializers = [
+        numpy_helper.from_array(conv_weight(expansion, c, 1, rng), "w_expand"),
+        numpy_helper.from_array(rng.standard_normal(expansion).astype(np.float32), "b_expand"),
+        numpy_helper.from_array(conv_weight(expansion, 1, 3, rng), "w_depthwise"),
+        numpy_helper.from_array(rng.standard_normal(expansion).astype(np.float32), "b_depthwise"),
+        numpy_helper.from_array(conv_weight(projection, expansion, 1, rng), "w_project"),
+        numpy_helper.from_array(rng.standard_normal(projection).astype(np.float32), "b_project"),
+        numpy_helper.from_array(np.array(0, np.float32), "zero"),
+        numpy_helper.from_array(np.array(6, np.float32), "six"),
+    ]
+    nodes = [
+        helper.make_node("Conv", ["x", "w_expand", "b_expand"], ["expanded"], kernel_shape=[1, 1]),
+        helper.make_node("Clip", ["expanded", "zero", "six"], ["expanded6"]),
+        helper.make_node("Conv", ["expanded6", "w_depthwise", "b_depthwise"], ["filtered"],
+                         kernel_shape=[3, 3], strides=[stride, stride], pads=[1, 1, 1, 1],
+                         group=expansion),
+        helper.make_node("Clip", ["filtered", "zero", "six"], ["filtered6"]),
+        helper.make_node("Conv", ["filtered6", "w_project", "b_project"], ["projected"],
+                         kernel_shape=[1, 1]),
+    ]
+    value = "projected"
+    out_shape = [n, projection, out_h, out_w]
+    if stride == 1 and projection == c:
+        nodes.append(helper.make_node("Add", ["x", value], ["block"]))
+        value = "block"
+    if tail:
+        keepdims = int(tail == "mean_keepdims")
+        nodes.append(helper.make_node("ReduceMean", [value], ["mean"], axes=[2, 3],
+                                      keepdims=keepdims))
+        value = "mean"
+        out_shape = [n, projection, 1, 1] if keepdims else [n, projection]
+    nodes.append(helper.make_node("Identity", [value], ["y"]))
+    graph = helper.make_graph(
+        nodes, "inverted_residual",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape))],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)], initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model, full_check=True)
+    return model, {"x": rng.standard_normal(shape).astype(np.float32)}
 
 
 def make_model(shape, filters, kernel, stride, pads, bias, epilogue, rng):
@@ -77,8 +139,9 @@ def make_model(shape, filters, kernel, stride, pads, bias, epilogue, rng):
 def main():
     rng = np.random.default_rng(0)
     failures = 0
-    for name, shape, filters, kernel, stride, pads, bias, epilogue in CASES:
-        model, feeds = make_model(shape, filters, kernel, stride, pads, bias, epilogue, rng)
+    models = [(name, *make_model(*case, rng)) for name, *case in CASES]
+    models += [(name, *make_inverted_residual(*case, rng)) for name, *case in INVERTED_RESIDUALS]
+    for name, model, feeds in models:
         session = onnxruntime.InferenceSession(model.SerializeToString(),
                                                providers=["CPUExecutionProvider"])
         (expected,) = session.run(None, feeds)
@@ -91,8 +154,8 @@ def main():
             except (nnc.NNCError, AssertionError) as error:
                 failures += 1
                 print(f"FAIL {name} (threads {threads}, l2 {l2_bytes}): {error}")
-    print(f"conv algorithms (nnc vs onnxruntime): PASS {3 * len(CASES) - failures} / "
-          f"{3 * len(CASES)}")
+    print(f"conv algorithms (nnc vs onnxruntime): PASS {3 * len(models) - failures} / "
+          f"{3 * len(models)}")
     return 1 if failures else 0
 
 

@@ -40,8 +40,12 @@ void mlir::nnc::buildCPULinalgPipeline(OpPassManager &pm, const CPUPipelineOptio
     pm.addNestedPass<func::FuncOp>(createNNCCPUSplitBatchPass(splitBatch));
     // Winograd's transforms are sized for the CPU's vectorized kernels; the
     // CUDA target (no CPU vectorization) keeps direct convolutions.
-    if (options.vectorBits >= 128)
+    if (options.vectorBits >= 128) {
       pm.addNestedPass<func::FuncOp>(createNNCCPUWinogradPass());
+      pm.addNestedPass<func::FuncOp>(createNNCCPUChannelsLastPass());
+      pm.addPass(nn::createNNFoldConstantTransposesPass());
+      pm.addPass(createCSEPass());
+    }
   }
   pm.addPass(createNNCConvertNNToLinalgPass());
   pm.addPass(createCanonicalizerPass());

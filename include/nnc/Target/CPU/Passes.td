@@ -355,6 +355,37 @@ def NNCCPUWinogradPass : Pass<"nnc-cpu-winograd", "mlir::func::FuncOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def NNCCPUChannelsLastPass : Pass<"nnc-cpu-channels-last", "mlir::func::FuncOp"> {
+  let summary = "Runs the late layers of a CNN on channels-last images";
+  let description = [{
+    Runs on the nn dialect, before lowering. A 1x1 convolution with at least
+    twice as many filters as output positions runs as a transposed GEMM
+    (positions x filters, see nnc-convert-nn-to-linalg), whose result is
+    channels-last [N, spatial..., C]; transposing it back to ONNX's
+    [N, C, spatial...] costs a copy, and the next 1x1 convolution transposes
+    it again. Here such a convolution becomes
+
+    ```mlir
+    %t = nn.transpose %x {perm = array<i64: 0, 2, 3, 1>}
+    %wt = nn.transpose %w {perm = array<i64: 2, 3, 1, 0>}  // [kH, kW, C, F]
+    %c = nn.conv %t, %wt, %b {channels_last, ...}
+    %y = nn.transpose %c {perm = array<i64: 0, 3, 1, 2>}
+    ```
+
+    and the transpose back sinks through what consumes it: elementwise ops
+    (operands of the same shape or scalars; an operand that is not
+    channels-last is transposed instead), depthwise convolutions and 1x1
+    ungrouped ones, which all run channels-last as well, and means, sums and
+    maxima over the spatial dims (global pooling). Transposes that meet
+    cancel, so a chain of MobileNet blocks runs channels-last from its first
+    wide 1x1 convolution to its end, with one transpose where it leaves.
+    Depthwise convolutions then vectorize along the channels, and the GEMMs
+    read their activations in place instead of packing them. Constant
+    weights' transposes fold at compile time
+    (nnc-nn-fold-constant-transposes).
+  }];
+}
+
 def NNCCPUFuseElementwisePass : Pass<"nnc-cpu-fuse-elementwise", "mlir::func::FuncOp"> {
   let summary = "Fuses chains of elementwise linalg ops into one loop nest";
   let description = [{
