@@ -38,14 +38,15 @@ CASES = [
 ]
 
 
-# MobileNet's inverted residual blocks, which run channels-last (nnc-cpu-channels-last) when
-# the expansion has at least twice as many filters as pixels: name, (N, C, H, W), expansion
-# filters, depthwise stride, projection filters, tail (a residual add when the shapes allow,
-# then a spatial ReduceMean that keeps its dims or not).
+# MobileNet's inverted residual blocks, which run channels-last (nnc-cpu-channels-last): name,
+# (N, C, H, W), stem (a 3x3 stride-2 convolution and Clip first, whose input then is what is
+# transposed), expansion filters, depthwise stride, projection filters, tail (a residual add
+# when the shapes allow, then a spatial ReduceMean that keeps its dims or not).
 INVERTED_RESIDUALS = [
-    ("inverted_residual_14x14", (1, 32, 14, 14), 512, 1, 32, None),
-    ("inverted_residual_stride2_odd", (1, 16, 9, 7), 160, 2, 24, "mean_keepdims"),
-    ("inverted_residual_batch", (2, 24, 7, 7), 144, 1, 24, "mean"),
+    ("inverted_residual_14x14", (1, 32, 14, 14), False, 512, 1, 32, None),
+    ("inverted_residual_stride2_odd", (1, 16, 9, 7), False, 160, 2, 24, "mean_keepdims"),
+    ("inverted_residual_batch", (2, 24, 7, 7), False, 144, 1, 24, "mean"),
+    ("inverted_residual_stem_56x56", (1, 3, 111, 112), True, 48, 1, 16, None),
 ]
 
 
@@ -54,8 +55,11 @@ def conv_weight(filters, channels_per_group, kernel, rng):
             np.sqrt(channels_per_group * kernel * kernel)).astype(np.float32)
 
 
-def make_inverted_residual(shape, expansion, stride, projection, tail, rng):
-    n, c, h, w = shape
+def make_inverted_residual(shape, stem, expansion, stride, projection, tail, rng):
+    n, image_c, h, w = shape
+    c = 16 if stem else image_c
+    if stem:
+        h, w = (h - 1) // 2 + 1, (w - 1) // 2 + 1
     out_h, out_w = (h - 1) // stride + 1, (w - 1) // stride + 1
     initializers = [
         numpy_helper.from_array(conv_weight(expansion, c, 1, rng), "w_expand"),
@@ -67,8 +71,19 @@ def make_inverted_residual(shape, expansion, stride, projection, tail, rng):
         numpy_helper.from_array(np.array(0, np.float32), "zero"),
         numpy_helper.from_array(np.array(6, np.float32), "six"),
     ]
-    nodes = [
-        helper.make_node("Conv", ["x", "w_expand", "b_expand"], ["expanded"], kernel_shape=[1, 1]),
+    nodes = []
+    block_input = "x"
+    if stem:
+        initializers.append(numpy_helper.from_array(conv_weight(c, image_c, 3, rng), "w_stem"))
+        nodes += [
+            helper.make_node("Conv", ["x", "w_stem"], ["stem"], kernel_shape=[3, 3],
+                             strides=[2, 2], pads=[1, 1, 1, 1]),
+            helper.make_node("Clip", ["stem", "zero", "six"], ["stem6"]),
+        ]
+        block_input = "stem6"
+    nodes += [
+        helper.make_node("Conv", [block_input, "w_expand", "b_expand"], ["expanded"],
+                         kernel_shape=[1, 1]),
         helper.make_node("Clip", ["expanded", "zero", "six"], ["expanded6"]),
         helper.make_node("Conv", ["expanded6", "w_depthwise", "b_depthwise"], ["filtered"],
                          kernel_shape=[3, 3], strides=[stride, stride], pads=[1, 1, 1, 1],
@@ -80,7 +95,7 @@ def make_inverted_residual(shape, expansion, stride, projection, tail, rng):
     value = "projected"
     out_shape = [n, projection, out_h, out_w]
     if stride == 1 and projection == c:
-        nodes.append(helper.make_node("Add", ["x", value], ["block"]))
+        nodes.append(helper.make_node("Add", [block_input, value], ["block"]))
         value = "block"
     if tail:
         keepdims = int(tail == "mean_keepdims")

@@ -54,36 +54,79 @@ Value channelsLastSource(Value value) {
              : Value();
 }
 
+/// `op` rebuilt with `operands` and a channels-last result.
+Value buildChannelsLast(PatternRewriter &rewriter, Operation *op, ValueRange operands,
+                        ArrayRef<NamedAttribute> attrs) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  OperationState state(op->getLoc(), op->getName(), operands,
+                       TypeRange{permuted(type, toChannelsLast(type.getRank()))}, attrs);
+  return rewriter.create(state)->getResult(0);
+}
+
 /// `op` rebuilt with `operands` and a channels-last result, followed by the
 /// transpose back that replaces it.
 void replaceWithChannelsLast(PatternRewriter &rewriter, Operation *op, ValueRange operands,
                              ArrayRef<NamedAttribute> attrs) {
-  auto type = cast<RankedTensorType>(op->getResult(0).getType());
-  OperationState state(op->getLoc(), op->getName(), operands,
-                       TypeRange{permuted(type, toChannelsLast(type.getRank()))}, attrs);
-  Operation *channelsLast = rewriter.create(state);
-  rewriter.replaceOp(op, transpose(rewriter, op->getLoc(), channelsLast->getResult(0),
-                                   toChannelsFirst(type.getRank())));
+  int64_t rank = cast<RankedTensorType>(op->getResult(0).getType()).getRank();
+  rewriter.replaceOp(op, transpose(rewriter, op->getLoc(),
+                                   buildChannelsLast(rewriter, op, operands, attrs),
+                                   toChannelsFirst(rank)));
 }
 
-/// A convolution that can run channels-last: static 2-D or higher images,
-/// and either ungrouped with a 1x1 kernel or depthwise.
+/// An elementwise op of images [N, C, S...] whose other operands are of the
+/// same shape or scalars: one that runs as well on channels-last images.
+bool isLayoutFreeElementwise(Operation *op) {
+  if (!isa<nn::ClipOp, nn::ReluOp, nn::LeakyReluOp, nn::SigmoidOp, nn::HardSigmoidOp,
+           nn::HardSwishOp, nn::TanhOp, nn::EluOp, nn::GeluOp, nn::AddOp, nn::SubOp, nn::MulOp,
+           nn::DivOp, nn::MaxOp, nn::MinOp>(op))
+    return false;
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (type.getRank() < 3 || !type.hasStaticShape())
+    return false;
+  return llvm::all_of(op->getOperandTypes(), [&](Type operandType) {
+    auto ranked = cast<RankedTensorType>(operandType);
+    return ranked.getRank() == 0 || ranked.getShape() == type.getShape();
+  });
+}
+
+/// The operands of a layout-free elementwise op, channels-last: a transpose
+/// back is looked through, other images are transposed, scalars stay.
+SmallVector<Value> channelsLastOperands(PatternRewriter &rewriter, Operation *op) {
+  SmallVector<Value> operands;
+  for (Value operand : op->getOperands()) {
+    int64_t rank = cast<RankedTensorType>(operand.getType()).getRank();
+    if (rank == 0)
+      operands.push_back(operand);
+    else if (Value source = channelsLastSource(operand))
+      operands.push_back(source);
+    else
+      operands.push_back(transpose(rewriter, op->getLoc(), operand, toChannelsLast(rank)));
+  }
+  return operands;
+}
+
+bool isDepthwise(nn::ConvOp op) {
+  int64_t channels = op.getInput().getType().getDimSize(op.getChannelsLast() ? -1 : 1);
+  return static_cast<int64_t>(op.getGroup()) == channels && channels > 1 &&
+         op.getWeight().getType().getDimSize(op.getChannelsLast() ? -1 : 0) == channels;
+}
+
+/// A convolution that runs channels-last as well: static 2-D or higher
+/// images, ungrouped (a transposed GEMM) or depthwise (vectorized along the
+/// channels).
 bool runsChannelsLast(nn::ConvOp op) {
   auto inType = op.getInput().getType();
   auto wType = op.getWeight().getType();
   if (op.getChannelsLast() || inType.getRank() < 4 || !inType.hasStaticShape() ||
       !op.getType().hasStaticShape() || !wType.hasStaticShape())
     return false;
-  int64_t channels = inType.getDimSize(1), filters = wType.getDimSize(0);
-  bool pointwise = llvm::all_of(wType.getShape().drop_front(2), [](int64_t k) { return k == 1; });
-  bool depthwise = static_cast<int64_t>(op.getGroup()) == channels && filters == channels;
-  return (op.getGroup() == 1 && pointwise) || depthwise;
+  return op.getGroup() == 1 || isDepthwise(op);
 }
 
 /// `op` channels-last on `channelsLastInput`, its weight [F, C/G, K...]
 /// transposed into [K..., C/G, F] (folded into the constant by
 /// nnc-nn-fold-constant-transposes).
-void replaceConv(PatternRewriter &rewriter, nn::ConvOp op, Value channelsLastInput) {
+Value buildConv(PatternRewriter &rewriter, nn::ConvOp op, Value channelsLastInput) {
   int64_t rank = op.getWeight().getType().getRank();
   SmallVector<int64_t> weightPerm = llvm::to_vector(llvm::seq<int64_t>(2, rank));
   weightPerm.append({1, 0});
@@ -93,31 +136,64 @@ void replaceConv(PatternRewriter &rewriter, nn::ConvOp op, Value channelsLastInp
     operands.push_back(op.getBias());
   SmallVector<NamedAttribute> attrs(op->getAttrs());
   attrs.push_back(rewriter.getNamedAttr(op.getChannelsLastAttrName(), rewriter.getUnitAttr()));
-  replaceWithChannelsLast(rewriter, op, operands, attrs);
+  return buildChannelsLast(rewriter, op, operands, attrs);
 }
 
-/// A 1x1, stride-1, unpadded convolution whose GEMM runs transposed goes
-/// channels-last between two transposes.
+void replaceConv(PatternRewriter &rewriter, nn::ConvOp op, Value channelsLastInput) {
+  int64_t rank = op.getType().getRank();
+  rewriter.replaceOp(op,
+                     transpose(rewriter, op.getLoc(), buildConv(rewriter, op, channelsLastInput),
+                               toChannelsFirst(rank)));
+}
+
+/// Whether `value` is computed by a depthwise convolution through
+/// layout-free elementwise ops (`forward`: is read by one).
+bool nextToDepthwise(Value value, bool forward, int depth = 0) {
+  if (depth > 4)
+    return false;
+  if (forward)
+    return llvm::any_of(value.getUsers(), [&](Operation *user) {
+      if (auto conv = dyn_cast<nn::ConvOp>(user))
+        return conv.getInput() == value && isDepthwise(conv);
+      return isLayoutFreeElementwise(user) &&
+             nextToDepthwise(user->getResult(0), forward, depth + 1);
+    });
+  Operation *producer = value.getDefiningOp();
+  if (auto conv = dyn_cast_or_null<nn::ConvOp>(producer))
+    return isDepthwise(conv);
+  return producer && isLayoutFreeElementwise(producer) &&
+         llvm::any_of(producer->getOperands(),
+                      [&](Value operand) { return nextToDepthwise(operand, forward, depth + 1); });
+}
+
+/// A 1x1, stride-1, unpadded, ungrouped convolution goes channels-last
+/// between two transposes when its GEMM runs transposed anyway, or when it
+/// reads or feeds a depthwise convolution (MobileNet's inverted residual
+/// blocks, whose every layer then runs channels-last).
 struct SeedPointwiseConv : OpRewritePattern<nn::ConvOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::ConvOp op, PatternRewriter &rewriter) const override {
-    if (!runsChannelsLast(op) || op.getGroup() != 1 || channelsLastSource(op.getInput()))
-      return rewriter.notifyMatchFailure(op,
-                                         "not a pointwise convolution on a channels-first image");
+    auto kernel = op.getWeight().getType().getShape().drop_front(2);
+    if (!runsChannelsLast(op) || op.getGroup() != 1 || channelsLastSource(op.getInput()) ||
+        llvm::any_of(kernel, [](int64_t k) { return k != 1; }) ||
+        llvm::any_of(op.getStrides(), [](int64_t s) { return s != 1; }) ||
+        llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; }))
+      return rewriter.notifyMatchFailure(op, "not a pointwise convolution on a channels-first "
+                                             "image");
     auto type = op.getType();
     int64_t outSize = llvm::product_of(type.getShape().drop_front(2));
-    if (llvm::any_of(op.getStrides(), [](int64_t s) { return s != 1; }) ||
-        llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; }) ||
-        !nnc::convGemmRunsTransposed(type.getDimSize(1), outSize))
-      return rewriter.notifyMatchFailure(op, "its GEMM does not run transposed");
-    int64_t rank = type.getRank();
+    if (!nnc::convGemmRunsTransposed(type.getDimSize(1), outSize) &&
+        !nextToDepthwise(op.getInput(), /*forward=*/false) &&
+        !nextToDepthwise(op.getResult(), /*forward=*/true))
+      return rewriter.notifyMatchFailure(op, "its GEMM does not run transposed, and it is not "
+                                             "next to a depthwise convolution");
     replaceConv(rewriter, op,
-                transpose(rewriter, op.getLoc(), op.getInput(), toChannelsLast(rank)));
+                transpose(rewriter, op.getLoc(), op.getInput(), toChannelsLast(type.getRank())));
     return success();
   }
 };
 
-/// A pointwise or depthwise convolution of a transposed channels-last image
+/// An ungrouped or depthwise convolution of a transposed channels-last image
 /// reads the image itself.
 struct SinkIntoConv : OpRewritePattern<nn::ConvOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -131,38 +207,46 @@ struct SinkIntoConv : OpRewritePattern<nn::ConvOp> {
   }
 };
 
-/// An elementwise op with a transposed channels-last operand runs
-/// channels-last: its other operands of the result's shape are transposed
-/// (a transpose back cancels), scalars stay.
-template <typename... OpTys> struct SinkThroughElementwise : RewritePattern {
+/// A layout-free elementwise op with a transposed channels-last operand runs
+/// channels-last.
+struct SinkThroughElementwise : RewritePattern {
   SinkThroughElementwise(MLIRContext *context)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
   LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
-    if (!isa<OpTys...>(op) || op->getNumResults() != 1)
+    if (!isLayoutFreeElementwise(op) ||
+        llvm::none_of(op->getOperands(), [](Value v) { return bool(channelsLastSource(v)); }))
       return failure();
-    auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-    if (!type || type.getRank() < 3 || !type.hasStaticShape())
-      return failure();
-    bool anyChannelsLast = false;
-    for (Value operand : op->getOperands()) {
-      auto operandType = cast<RankedTensorType>(operand.getType());
-      if (operandType.getRank() != 0 && operandType.getShape() != type.getShape())
-        return rewriter.notifyMatchFailure(op, "an operand broadcasts");
-      anyChannelsLast |= static_cast<bool>(channelsLastSource(operand));
+    replaceWithChannelsLast(rewriter, op, channelsLastOperands(rewriter, op), op->getAttrs());
+    return success();
+  }
+};
+
+/// A transpose into channels-last of an op it alone uses, a convolution
+/// (ungrouped 1x1 or depthwise) or a layout-free elementwise op: the op runs
+/// channels-last on transposed operands instead. The transpose moves up,
+/// until it reaches the model's input, or an op whose result is used
+/// channels-first as well.
+struct HoistIntoProducer : OpRewritePattern<nn::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::TransposeOp op, PatternRewriter &rewriter) const override {
+    int64_t rank = op.getType().getRank();
+    Operation *producer = op.getInput().getDefiningOp();
+    if (rank < 4 || !llvm::equal(op.getPerm(), toChannelsLast(rank)) || !producer ||
+        !producer->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "not a transpose into channels-last of its "
+                                             "producer's only use");
+    Value channelsLast;
+    if (auto conv = dyn_cast<nn::ConvOp>(producer); conv && runsChannelsLast(conv)) {
+      channelsLast = buildConv(
+          rewriter, conv, transpose(rewriter, op.getLoc(), conv.getInput(), toChannelsLast(rank)));
+    } else if (isLayoutFreeElementwise(producer)) {
+      channelsLast = buildChannelsLast(rewriter, producer, channelsLastOperands(rewriter, producer),
+                                       producer->getAttrs());
+    } else {
+      return rewriter.notifyMatchFailure(op, "its producer does not run channels-last");
     }
-    if (!anyChannelsLast)
-      return rewriter.notifyMatchFailure(op, "no operand is a transposed channels-last image");
-    SmallVector<Value> operands;
-    for (Value operand : op->getOperands()) {
-      if (cast<RankedTensorType>(operand.getType()).getRank() == 0)
-        operands.push_back(operand);
-      else if (Value source = channelsLastSource(operand))
-        operands.push_back(source);
-      else
-        operands.push_back(
-            transpose(rewriter, op->getLoc(), operand, toChannelsLast(type.getRank())));
-    }
-    replaceWithChannelsLast(rewriter, op, operands, op->getAttrs());
+    rewriter.replaceOp(op, channelsLast);
+    rewriter.eraseOp(producer);
     return success();
   }
 };
@@ -200,11 +284,8 @@ struct NNCCPUChannelsLastPass final
   void runOnOperation() override {
     MLIRContext *context = &getContext();
     RewritePatternSet patterns(context);
-    patterns.add<SeedPointwiseConv, SinkIntoConv>(context);
-    patterns.add<SinkThroughElementwise<nn::ClipOp, nn::ReluOp, nn::LeakyReluOp, nn::SigmoidOp,
-                                        nn::HardSigmoidOp, nn::HardSwishOp, nn::TanhOp, nn::EluOp,
-                                        nn::GeluOp, nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp,
-                                        nn::MaxOp, nn::MinOp>>(context);
+    patterns.add<SeedPointwiseConv, SinkIntoConv, SinkThroughElementwise, HoistIntoProducer>(
+        context);
     patterns
         .add<SinkIntoSpatialReduction<nn::ReduceMeanOp>, SinkIntoSpatialReduction<nn::ReduceSumOp>,
              SinkIntoSpatialReduction<nn::ReduceMaxOp>>(context);

@@ -356,14 +356,13 @@ def NNCCPUWinogradPass : Pass<"nnc-cpu-winograd", "mlir::func::FuncOp"> {
 }
 
 def NNCCPUChannelsLastPass : Pass<"nnc-cpu-channels-last", "mlir::func::FuncOp"> {
-  let summary = "Runs the late layers of a CNN on channels-last images";
+  let summary = "Runs pointwise/depthwise CNN layers on channels-last images";
   let description = [{
-    Runs on the nn dialect, before lowering. A 1x1 convolution with at least
-    twice as many filters as output positions runs as a transposed GEMM
-    (positions x filters, see nnc-convert-nn-to-linalg), whose result is
-    channels-last [N, spatial..., C]; transposing it back to ONNX's
-    [N, C, spatial...] costs a copy, and the next 1x1 convolution transposes
-    it again. Here such a convolution becomes
+    Runs on the nn dialect, before lowering. A pointwise (1x1, stride-1,
+    unpadded, ungrouped) convolution becomes channels-last when its GEMM runs
+    transposed anyway (positions x filters: at least twice as many filters
+    as positions, see nnc-convert-nn-to-linalg) or when it reads or feeds a
+    depthwise convolution (MobileNet's inverted residual blocks):
 
     ```mlir
     %t = nn.transpose %x {perm = array<i64: 0, 2, 3, 1>}
@@ -372,17 +371,17 @@ def NNCCPUChannelsLastPass : Pass<"nnc-cpu-channels-last", "mlir::func::FuncOp">
     %y = nn.transpose %c {perm = array<i64: 0, 3, 1, 2>}
     ```
 
-    and the transpose back sinks through what consumes it: elementwise ops
+    The transpose back sinks through what consumes it: elementwise ops
     (operands of the same shape or scalars; an operand that is not
-    channels-last is transposed instead), depthwise convolutions and 1x1
-    ungrouped ones, which all run channels-last as well, and means, sums and
-    maxima over the spatial dims (global pooling). Transposes that meet
-    cancel, so a chain of MobileNet blocks runs channels-last from its first
-    wide 1x1 convolution to its end, with one transpose where it leaves.
-    Depthwise convolutions then vectorize along the channels, and the GEMMs
-    read their activations in place instead of packing them. Constant
-    weights' transposes fold at compile time
-    (nnc-nn-fold-constant-transposes).
+    channels-last is transposed instead), ungrouped and depthwise
+    convolutions, and means, sums and maxima over the spatial dims (global
+    pooling). The transpose in moves up through the op it reads when it is
+    that op's only use (a stem convolution, its activation). Transposes that
+    meet cancel, so MobileNetV2 runs channels-last from its input's transpose
+    to its global pooling. Depthwise convolutions then vectorize along the
+    channels, the GEMMs read their activations in place instead of packing
+    them, and the copies between the two layouts are gone. Constant weights'
+    transposes fold at compile time (nnc-nn-fold-constant-transposes).
   }];
 }
 
