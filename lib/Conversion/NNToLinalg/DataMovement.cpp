@@ -6,6 +6,7 @@
 #include "nnc/Dialect/NN/IR/NNOps.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 
 using namespace mlir;
 using namespace mlir::nnc;
@@ -31,15 +32,16 @@ struct ReshapeToTensor : OpRewritePattern<nn::ReshapeOp> {
   }
 };
 
+/// A copy generic rather than linalg.transpose: the CPU backend fuses,
+/// vectorizes and threads generics.
 struct TransposeToLinalg : OpRewritePattern<nn::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::TransposeOp op, PatternRewriter &rewriter) const override {
-    auto type = op.getType();
-    Value init =
-        tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(), type.getElementType());
-    rewriter.replaceOp(
-        op, linalg::TransposeOp::create(rewriter, op.getLoc(), op.getInput(), init, op.getPerm())
-                ->getResult(0));
+    // Result dim d is input dim perm[d]: input dim j is loop inverse[j].
+    SmallVector<int64_t> inverse = invertPermutationVector(op.getPerm());
+    SmallVector<unsigned> loops(inverse.begin(), inverse.end());
+    rewriter.replaceOp(op, copyThroughMap(rewriter, op.getLoc(), op.getInput(), op.getType(),
+                                          AffineMap::getPermutationMap(loops, getContext())));
     return success();
   }
 };

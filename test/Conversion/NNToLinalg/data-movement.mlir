@@ -37,3 +37,18 @@ func.func @reshape(%x: tensor<2x3x4xf32>) -> tensor<6x4xf32> {
   %0 = nn.reshape %x : tensor<2x3x4xf32> -> tensor<6x4xf32>
   return %0 : tensor<6x4xf32>
 }
+
+// -----
+
+// transpose: a copy generic whose input map is the inverse permutation
+// (result dim d is input dim perm[d]).
+// CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @transpose
+//       CHECK:   linalg.generic {indexing_maps = [#[[IN]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}} : tensor<2x3x4x5xf32>) outs(%{{.*}} : tensor<2x4x5x3xf32>)
+//  CHECK-NEXT:   ^bb0(%[[A:.*]]: f32, %{{.*}}: f32):
+//  CHECK-NEXT:     linalg.yield %[[A]]
+func.func @transpose(%x: tensor<2x3x4x5xf32>) -> tensor<2x4x5x3xf32> {
+  %0 = nn.transpose %x {perm = array<i64: 0, 2, 3, 1>} : tensor<2x3x4x5xf32> -> tensor<2x4x5x3xf32>
+  return %0 : tensor<2x4x5x3xf32>
+}
