@@ -56,7 +56,8 @@ struct MatMulToGeneric : OpRewritePattern<nn::MatMulOp> {
   }
 };
 
-/// Adds a per-channel bias (dim 1) to `value`.
+/// Adds a per-channel bias (dim 1, or the last dim when `channelsLast`) to
+/// `value`.
 Value addChannelBias(OpBuilder &b, Location loc, Value value, Value bias,
                      bool channelsLast = false) {
   auto type = cast<RankedTensorType>(value.getType());

@@ -200,7 +200,7 @@ struct SinkIntoConv : OpRewritePattern<nn::ConvOp> {
   LogicalResult matchAndRewrite(nn::ConvOp op, PatternRewriter &rewriter) const override {
     Value source = channelsLastSource(op.getInput());
     if (!source || !runsChannelsLast(op))
-      return rewriter.notifyMatchFailure(op, "not a pointwise or depthwise convolution of a "
+      return rewriter.notifyMatchFailure(op, "not an ungrouped or depthwise convolution of a "
                                              "transposed channels-last image");
     replaceConv(rewriter, op, source);
     return success();
@@ -222,7 +222,7 @@ struct SinkThroughElementwise : RewritePattern {
 };
 
 /// A transpose into channels-last of an op it alone uses, a convolution
-/// (ungrouped 1x1 or depthwise) or a layout-free elementwise op: the op runs
+/// (ungrouped or depthwise) or a layout-free elementwise op: the op runs
 /// channels-last on transposed operands instead. The transpose moves up,
 /// until it reaches the model's input, or an op whose result is used
 /// channels-first as well.
