@@ -114,6 +114,40 @@ def make_inverted_residual(shape, stem, expansion, stride, projection, tail, rng
     return model, {"x": rng.standard_normal(shape).astype(np.float32)}
 
 
+def make_squeeze_excite(rng):
+    """MobileNetV3's block: its squeeze-and-excite gate is a global mean, two 1x1 convolutions
+    on [N, C, 1, 1] and a Mul that broadcasts it over the image, where channels-last ends."""
+    n, c, h, w, e, s = 1, 24, 14, 14, 96, 24
+    weights = {
+        "w_expand": conv_weight(e, c, 1, rng), "w_depthwise": conv_weight(e, 1, 5, rng),
+        "w_squeeze": conv_weight(s, e, 1, rng), "w_excite": conv_weight(e, s, 1, rng),
+        "w_project": conv_weight(c, e, 1, rng),
+    }
+    initializers = [numpy_helper.from_array(v, k) for k, v in weights.items()]
+    nodes = [
+        helper.make_node("Conv", ["x", "w_expand"], ["expanded"], kernel_shape=[1, 1]),
+        helper.make_node("HardSwish", ["expanded"], ["expanded_hs"]),
+        helper.make_node("Conv", ["expanded_hs", "w_depthwise"], ["filtered"], kernel_shape=[5, 5],
+                         pads=[2, 2, 2, 2], group=e),
+        helper.make_node("HardSwish", ["filtered"], ["filtered_hs"]),
+        helper.make_node("GlobalAveragePool", ["filtered_hs"], ["pooled"]),
+        helper.make_node("Conv", ["pooled", "w_squeeze"], ["squeezed"], kernel_shape=[1, 1]),
+        helper.make_node("Relu", ["squeezed"], ["squeezed_relu"]),
+        helper.make_node("Conv", ["squeezed_relu", "w_excite"], ["excited"], kernel_shape=[1, 1]),
+        helper.make_node("HardSigmoid", ["excited"], ["gate"]),
+        helper.make_node("Mul", ["filtered_hs", "gate"], ["gated"]),
+        helper.make_node("Conv", ["gated", "w_project"], ["projected"], kernel_shape=[1, 1]),
+        helper.make_node("Add", ["x", "projected"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "squeeze_excite", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [n, c, h, w])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [n, c, h, w])], initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model, full_check=True)
+    return model, {"x": rng.standard_normal((n, c, h, w)).astype(np.float32)}
+
+
 def make_model(shape, filters, kernel, stride, pads, bias, epilogue, rng):
     n, c, h, w = shape
     out_h = (h + pads[0] + pads[2] - kernel) // stride + 1
@@ -156,6 +190,7 @@ def main():
     failures = 0
     models = [(name, *make_model(*case, rng)) for name, *case in CASES]
     models += [(name, *make_inverted_residual(*case, rng)) for name, *case in INVERTED_RESIDUALS]
+    models.append(("squeeze_excite", *make_squeeze_excite(rng)))
     for name, model, feeds in models:
         session = onnxruntime.InferenceSession(model.SerializeToString(),
                                                providers=["CPUExecutionProvider"])

@@ -73,8 +73,10 @@ void replaceWithChannelsLast(PatternRewriter &rewriter, Operation *op, ValueRang
                                    toChannelsFirst(rank)));
 }
 
-/// An elementwise op of images [N, C, S...] whose other operands are of the
-/// same shape or scalars: one that runs as well on channels-last images.
+/// An elementwise op of images [N, C, S...] whose operands are of the same
+/// rank (they may broadcast, such as a squeeze-and-excite gate [N, C, 1, 1];
+/// permuted alike, they still do) or scalars: one that runs as well on
+/// channels-last images.
 bool isLayoutFreeElementwise(Operation *op) {
   if (!isa<nn::ClipOp, nn::ReluOp, nn::LeakyReluOp, nn::SigmoidOp, nn::HardSigmoidOp,
            nn::HardSwishOp, nn::TanhOp, nn::EluOp, nn::GeluOp, nn::AddOp, nn::SubOp, nn::MulOp,
@@ -85,7 +87,7 @@ bool isLayoutFreeElementwise(Operation *op) {
     return false;
   return llvm::all_of(op->getOperandTypes(), [&](Type operandType) {
     auto ranked = cast<RankedTensorType>(operandType);
-    return ranked.getRank() == 0 || ranked.getShape() == type.getShape();
+    return ranked.getRank() == 0 || (ranked.getRank() == type.getRank() && ranked.hasStaticShape());
   });
 }
 

@@ -50,24 +50,29 @@ func.func @narrow(%x: tensor<1x8x4x4xf32>, %w: tensor<31x8x1x1xf32>) -> tensor<1
 // -----
 
 // Ungrouped convolutions run channels-last too (a 3x3 one through its
-// patches); an add that broadcasts and a mean over the channels stay
-// channels-first behind the transpose back. The mean without keepdims over
-// the spatial dims needs no transpose back.
+// patches), and so does a mul by a per-channel [N, C, 1, 1] gate (a
+// squeeze-and-excite), whose gate is transposed alike; an add of a
+// lower-rank operand (numpy broadcasting aligns it with the spatial dims) and
+// a mean over the channels stay channels-first behind the transpose back.
+// The mean without keepdims over the spatial dims needs no transpose back.
 // CHECK-LABEL: func.func @boundaries
 // CHECK:         %[[C:.*]] = nn.conv %{{.*}} {channels_last, {{.*}}} : tensor<1x2x2x8xf32>, {{.*}} -> tensor<1x2x2x32xf32>
 // CHECK:         %[[CF:.*]] = nn.transpose %[[C]] {perm = array<i64: 0, 3, 1, 2>} : tensor<1x2x2x32xf32> -> tensor<1x32x2x2xf32>
 // CHECK:         %[[C3:.*]] = nn.conv %[[C]], %{{.*}} {channels_last, {{.*}}} : tensor<1x2x2x32xf32>, tensor<3x3x32x4xf32> -> tensor<1x2x2x4xf32>
 // CHECK:         nn.transpose %[[C3]] {perm = array<i64: 0, 3, 1, 2>}
-// CHECK:         nn.add %[[CF]], %{{.*}} : tensor<1x32x2x2xf32>, tensor<1x32x1x1xf32>
+// CHECK:         %[[GT:.*]] = nn.transpose %{{.*}} {perm = array<i64: 0, 2, 3, 1>} : tensor<1x32x1x1xf32> -> tensor<1x1x1x32xf32>
+// CHECK:         nn.mul %[[C]], %[[GT]] : tensor<1x2x2x32xf32>, tensor<1x1x1x32xf32>
+// CHECK:         nn.add %[[CF]], %{{.*}} : tensor<1x32x2x2xf32>, tensor<2x2xf32>
 // CHECK:         nn.reduce_mean %[[CF]] {axes = array<i64: 1>, keepdims = false}
 // CHECK:         nn.reduce_mean %[[C]] {axes = array<i64: 1, 2>, keepdims = false} : tensor<1x2x2x32xf32> -> tensor<1x32xf32>
-func.func @boundaries(%x: tensor<1x8x2x2xf32>, %w: tensor<32x8x1x1xf32>, %w3: tensor<4x32x3x3xf32>, %b: tensor<1x32x1x1xf32>) -> (tensor<1x4x2x2xf32>, tensor<1x32x2x2xf32>, tensor<1x2x2xf32>, tensor<1x32xf32>) {
+func.func @boundaries(%x: tensor<1x8x2x2xf32>, %w: tensor<32x8x1x1xf32>, %w3: tensor<4x32x3x3xf32>, %g: tensor<1x32x1x1xf32>, %b: tensor<2x2xf32>) -> (tensor<1x4x2x2xf32>, tensor<1x32x2x2xf32>, tensor<1x32x2x2xf32>, tensor<1x2x2xf32>, tensor<1x32xf32>) {
   %c = nn.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1} : tensor<1x8x2x2xf32>, tensor<32x8x1x1xf32> -> tensor<1x32x2x2xf32>
   %c3 = nn.conv %c, %w3 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1} : tensor<1x32x2x2xf32>, tensor<4x32x3x3xf32> -> tensor<1x4x2x2xf32>
-  %a = nn.add %c, %b : tensor<1x32x2x2xf32>, tensor<1x32x1x1xf32>
+  %m = nn.mul %c, %g : tensor<1x32x2x2xf32>, tensor<1x32x1x1xf32>
+  %a = nn.add %c, %b : tensor<1x32x2x2xf32>, tensor<2x2xf32>
   %mc = nn.reduce_mean %c {axes = array<i64: 1>, keepdims = false} : tensor<1x32x2x2xf32> -> tensor<1x2x2xf32>
   %ms = nn.reduce_mean %c {axes = array<i64: 2, 3>, keepdims = false} : tensor<1x32x2x2xf32> -> tensor<1x32xf32>
-  return %c3, %a, %mc, %ms : tensor<1x4x2x2xf32>, tensor<1x32x2x2xf32>, tensor<1x2x2xf32>, tensor<1x32xf32>
+  return %c3, %m, %a, %mc, %ms : tensor<1x4x2x2xf32>, tensor<1x32x2x2xf32>, tensor<1x32x2x2xf32>, tensor<1x2x2xf32>, tensor<1x32xf32>
 }
 
 // -----

@@ -372,8 +372,8 @@ def NNCCPUChannelsLastPass : Pass<"nnc-cpu-channels-last", "mlir::func::FuncOp">
     ```
 
     The transpose back sinks through what consumes it: elementwise ops
-    (operands of the same shape or scalars; an operand that is not
-    channels-last is transposed instead), ungrouped and depthwise
+    (operands of the same rank, broadcasting or not, or scalars; an operand
+    that is not channels-last is transposed instead), ungrouped and depthwise
     convolutions, and means, sums and maxima over the spatial dims (global
     pooling). The transpose in moves up through the op it reads when it is
     that op's only use (a stem convolution, its activation). Transposes that
