@@ -46,7 +46,7 @@ INVERTED_RESIDUALS = [
     ("inverted_residual_14x14", (1, 32, 14, 14), False, 512, 1, 32, None),
     ("inverted_residual_stride2_odd", (1, 16, 9, 7), False, 160, 2, 24, "mean_keepdims"),
     ("inverted_residual_batch", (2, 24, 7, 7), False, 144, 1, 24, "mean"),
-    ("inverted_residual_stem_56x56", (1, 3, 111, 112), True, 48, 1, 16, None),
+    ("inverted_residual_stem_56x56", (1, 3, 111, 112), True, 48, 1, 24, None),
 ]
 
 
