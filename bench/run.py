@@ -133,7 +133,8 @@ def gemm_benchmark(args, work, size=1024):
     library = os.path.join(work, f"sgemm{size}.so")
     subprocess.run([args.nnc_compile, path, "-o", library], check=True)
     result = subprocess.run([args.nnc_run, library, f"--data={data}", "--rtol=1e-3", "--atol=1e-3",
-                             f"--bench={args.iters}", "--warmup=3"], capture_output=True, text=True)
+                             f"--bench={args.iters}", "--warmup=3",
+                             f"--warmup-ms={args.warmup_ms}"], capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"bench: SGEMM result is wrong:\n{result.stdout}{result.stderr}")
     median = parse_median(result.stdout)
@@ -157,6 +158,10 @@ def main():
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--rounds", type=int, default=3, help="alternations between the engines")
     parser.add_argument("--iters", type=int, default=20, help="timed runs per engine per round")
+    parser.add_argument("--warmup-ms", type=int, default=200,
+                        help="untimed runs for at least this long first, in every engine: a "
+                             "process that just started (nnc-run starts in milliseconds, the "
+                             "Python workers in a second) runs on a core not yet at full clock")
     parser.add_argument("--models", nargs="+", default=sorted({m for m, _ in MODELS}))
     parser.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "nnc-bench"))
     parser.add_argument("--output", default=os.path.join(REPO_ROOT, "docs", "benchmarks.md"))
@@ -192,7 +197,8 @@ def main():
             for _ in range(args.rounds):
                 out, _, _, _, peak = run_with_rss(
                     [args.nnc_run, library, f"--data={data}", f"--rtol={RTOL}", f"--atol={ATOL}",
-                     f"--bench={args.iters}", "--warmup=3", f"--threads={threads}"])
+                     f"--bench={args.iters}", "--warmup=3", f"--warmup-ms={args.warmup_ms}",
+                     f"--threads={threads}"])
                 times["nnc"].append(parse_median(out))
                 rss["nnc"] = max(rss["nnc"], peak)
                 for engine, python in (("ort", sys.executable), ("torch", args.torch_python)):
@@ -200,7 +206,7 @@ def main():
                         [python, os.path.join(HERE, "worker.py"), "--engine", engine,
                          "--model", model, "--data", data, "--torch-model", name,
                          "--batch", str(batch), "--threads", str(threads),
-                         "--iters", str(args.iters)])
+                         "--iters", str(args.iters), "--warmup-ms", str(args.warmup_ms)])
                     if code != 0:
                         sys.exit(f"bench: {engine} worker failed on {stem}:\n{err}")
                     result = json.loads(out.strip().splitlines()[-1])
@@ -241,7 +247,8 @@ def write_report(args, rows, geo, peak, bits, gemm_ms, gemm_gflops):
         f"- FP32 FMA peak of one core ({bits}-bit vectors, bench/peak.c): {peak:.1f} GFLOP/s.",
         f"- SGEMM 1024x1024x1024 through nnc-compiled code, 1 thread: {gemm_ms:.2f} ms = "
         f"{gemm_gflops:.1f} GFLOP/s ({100 * gemm_gflops / peak:.0f}% of peak).",
-        f"- Medians over {args.rounds} alternating rounds of {args.iters} runs, batch 1 unless "
+        f"- Medians over {args.rounds} alternating rounds of {args.iters} runs (each engine warmed "
+        f"up for {args.warmup_ms} ms first), batch 1 unless "
         "noted. ORT: onnxruntime with all graph optimizations, intra-op threads = T, inter-op 1, "
         "called from Python. torch: PyTorch eager from Debian, torch.set_num_threads(T). nnc: "
         "nnc-run --threads=T.",

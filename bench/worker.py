@@ -70,14 +70,19 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--iters", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--warmup-ms", type=float, default=0,
+                        help="keep warming up until this many milliseconds have passed")
     args = parser.parse_args()
     inputs = load_inputs(args.model, args.data)
     if args.engine == "ort":
         run = ort_runner(args.model, inputs, args.threads)
     else:
         run = torch_runner(args.torch_model, args.batch, inputs, args.threads)
-    for _ in range(args.warmup):
+    warmup_end = time.perf_counter() + args.warmup_ms / 1e3
+    done = 0
+    while done < args.warmup or time.perf_counter() < warmup_end:
         run()
+        done += 1
     times = []
     for _ in range(args.iters):
         start = time.perf_counter()

@@ -256,6 +256,11 @@ int main(int argc, char **argv) {
                           cl::init(0), cl::cat(category));
   cl::opt<unsigned> warmup("warmup", cl::desc("Untimed iterations before --bench (default 3)"),
                            cl::init(3), cl::cat(category));
+  cl::opt<unsigned> warmupMs(
+      "warmup-ms",
+      cl::desc("Keep warming up until this many milliseconds have passed (default 0): a "
+               "process that just started runs on cold caches and a core not yet at full clock"),
+      cl::init(0), cl::cat(category));
   cl::opt<int> threads("threads",
                        cl::desc("Threads a run uses, the calling one included (default 1)"),
                        cl::init(1), cl::cat(category));
@@ -361,7 +366,8 @@ int main(int argc, char **argv) {
       }
     }
     if (bench > 0) {
-      for (unsigned i = 0; i < warmup; ++i)
+      auto warmupEnd = std::chrono::steady_clock::now() + std::chrono::milliseconds(warmupMs);
+      for (unsigned i = 0; i < warmup || std::chrono::steady_clock::now() < warmupEnd; ++i)
         runOnce();
       std::vector<double> times;
       for (unsigned i = 0; i < bench; ++i) {
