@@ -292,8 +292,9 @@ struct NNCCPUChannelsLastPass final
         .add<SinkIntoSpatialReduction<nn::ReduceMeanOp>, SinkIntoSpatialReduction<nn::ReduceSumOp>,
              SinkIntoSpatialReduction<nn::ReduceMaxOp>>(context);
     nn::TransposeOp::getCanonicalizationPatterns(patterns, context);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      return signalPassFailure();
+    // Every rewrite leaves valid IR: a driver that stops before its fixed
+    // point leaves some transposes that were not moved, not a wrong model.
+    (void)applyPatternsGreedily(getOperation(), std::move(patterns));
   }
 };
 } // namespace
