@@ -38,10 +38,10 @@ struct TransposeToLinalg : OpRewritePattern<nn::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::TransposeOp op, PatternRewriter &rewriter) const override {
     // Result dim d is input dim perm[d]: input dim j is loop inverse[j].
-    SmallVector<int64_t> inverse = invertPermutationVector(op.getPerm());
-    SmallVector<unsigned> loops(inverse.begin(), inverse.end());
-    rewriter.replaceOp(op, copyThroughMap(rewriter, op.getLoc(), op.getInput(), op.getType(),
-                                          AffineMap::getPermutationMap(loops, getContext())));
+    AffineMap inMap =
+        AffineMap::getPermutationMap(invertPermutationVector(op.getPerm()), getContext());
+    rewriter.replaceOp(op,
+                       copyThroughMap(rewriter, op.getLoc(), op.getInput(), op.getType(), inMap));
     return success();
   }
 };

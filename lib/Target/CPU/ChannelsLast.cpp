@@ -38,9 +38,7 @@ RankedTensorType permuted(RankedTensorType type, ArrayRef<int64_t> perm) {
 }
 
 Value transpose(PatternRewriter &rewriter, Location loc, Value value, ArrayRef<int64_t> perm) {
-  auto type = cast<RankedTensorType>(value.getType());
-  return nn::TransposeOp::create(rewriter, loc, permuted(type, perm), value,
-                                 rewriter.getDenseI64ArrayAttr(perm));
+  return nn::TransposeOp::create(rewriter, loc, value, perm);
 }
 
 /// The channels-last image that `value` transposes back to [N, C, S...].
@@ -54,13 +52,18 @@ Value channelsLastSource(Value value) {
              : Value();
 }
 
+/// `op` rebuilt with `operands`, `attrs` and a result of `type`.
+Value rebuild(PatternRewriter &rewriter, Operation *op, ValueRange operands,
+              ArrayRef<NamedAttribute> attrs, Type type) {
+  OperationState state(op->getLoc(), op->getName(), operands, TypeRange{type}, attrs);
+  return rewriter.create(state)->getResult(0);
+}
+
 /// `op` rebuilt with `operands` and a channels-last result.
 Value buildChannelsLast(PatternRewriter &rewriter, Operation *op, ValueRange operands,
                         ArrayRef<NamedAttribute> attrs) {
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
-  OperationState state(op->getLoc(), op->getName(), operands,
-                       TypeRange{permuted(type, toChannelsLast(type.getRank()))}, attrs);
-  return rewriter.create(state)->getResult(0);
+  return rebuild(rewriter, op, operands, attrs, permuted(type, toChannelsLast(type.getRank())));
 }
 
 /// `op` rebuilt with `operands` and a channels-last result, followed by the
@@ -270,9 +273,7 @@ template <typename OpTy> struct SinkIntoSpatialReduction : OpRewritePattern<OpTy
             rewriter.getDenseI64ArrayAttr(llvm::to_vector(llvm::seq<int64_t>(1, rank - 1))));
     if (!op.getKeepdims()) {
       // [N, C] either way.
-      OperationState state(op.getLoc(), op->getName(), ValueRange{source}, TypeRange{op.getType()},
-                           attrs);
-      rewriter.replaceOp(op, rewriter.create(state)->getResults());
+      rewriter.replaceOp(op, rebuild(rewriter, op, ValueRange{source}, attrs, op.getType()));
       return success();
     }
     replaceWithChannelsLast(rewriter, op, ValueRange{source}, attrs);

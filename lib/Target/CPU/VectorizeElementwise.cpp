@@ -325,13 +325,10 @@ private:
       // Whole rows at a time, all of their vectors (see rowGroupSize).
       unsigned row = outerDims[i];
       return loop(row, ranges[row], rows, acc, [&](ValueRange next) {
-        Value first = ivs[row];
         SmallVector<Member> oneRow = rowMembers(), members;
-        for (int64_t r = 0; r < rows; ++r) {
-          Value at = r ? arith::AddIOp::create(b, loc, first, constant(r)).getResult() : first;
+        for (Value at : consecutive(ivs[row], rows))
           for (Member member : oneRow)
             members.push_back({at, member.start, member.mask});
-        }
         return vectorStep(next, members);
       });
     }
@@ -341,10 +338,8 @@ private:
       // block (see sharedWeightRows).
       unsigned row = outerDims[i];
       return loop(row, ranges[row], pixels, acc, [&](ValueRange next) {
-        SmallVector<Value> rows{ivs[row]};
-        for (int64_t r = 1; r < pixels; ++r)
-          rows.push_back(arith::AddIOp::create(b, loc, rows.front(), constant(r)));
-        return vectorLoop(SmallVector<Value>(next), rows, kMaxGroup / pixels);
+        return vectorLoop(SmallVector<Value>(next), consecutive(ivs[row], pixels),
+                          kMaxGroup / pixels);
       });
     }
     if (i < outerDims.size())
@@ -353,6 +348,14 @@ private:
     if (combine)
       return {reduceRow(acc[0])};
     return vectorLoop(acc, {}, kMaxGroup);
+  }
+
+  /// `first`, first + 1, ..., first + count - 1.
+  SmallVector<Value> consecutive(Value first, int64_t count) {
+    SmallVector<Value> values{first};
+    for (int64_t i = 1; i < count; ++i)
+      values.push_back(arith::AddIOp::create(b, loc, first, constant(i)));
+    return values;
   }
 
   /// The vector loop: groups of up to `maxGroup` whole vectors, the whole

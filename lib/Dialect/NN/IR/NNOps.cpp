@@ -317,8 +317,6 @@ static LogicalResult checkConvOperands(std::optional<Location> loc, RankedTensor
                              ") to match input rank (", input.getRank(), ")");
   if (failed(checkSameElementType(loc, input, weight)))
     return failure();
-  if (channelDim < 0)
-    channelDim += input.getRank();
   int64_t inChannels = input.getDimSize(channelDim);
   if (group < 1 || inChannels % group != 0)
     return emitOptionalError(loc, "expected group (", group, ") to divide input channels (",
@@ -348,7 +346,7 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   if (wRank >= 2 &&
       failed(checkConvOperands(loc, input, weight, adaptor.getBias(), adaptor.getGroup(),
                                weight.getDimSize(cPerGroupDim), weight.getDimSize(filterDim),
-                               channelsLast ? -1 : 1)))
+                               channelsLast ? input.getRank() - 1 : 1)))
     return failure();
   if (wRank < 2)
     return emitOptionalError(loc, "expected weight of rank >= 2");
